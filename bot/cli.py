@@ -1,0 +1,260 @@
+"""Command line: `python -m bot <command>`; `--help` on each command explains it.
+
+Commands import what they need lazily so that `validate` or `match` start fast and never
+load the Telegram library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.languages import LANGUAGES
+
+if TYPE_CHECKING:
+    from bot.kb import KnowledgeBase
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # Answers and errors are UTF-8 whatever the terminal's locale says.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    handler: Handler = getattr(args, "handler", _cmd_run)
+    try:
+        return handler(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Migration awareness chatbot. Without a command: `run`.",
+    )
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="start the bot (Telegram with a token, otherwise a chat in this terminal)",
+        description="Start the bot. With TELEGRAM_BOT_TOKEN set it talks to Telegram (long "
+        "polling, or a webhook with --webhook); without a token it opens the same "
+        "conversation in this terminal.",
+    )
+    run.add_argument("--webhook", metavar="URL", help="public https URL for webhook mode")
+    run.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
+    run.set_defaults(handler=_cmd_run)
+
+    chat = sub.add_parser(
+        "chat",
+        help="talk to the bot in this terminal",
+        description="The bot's conversation in the terminal. Type a question; type the number "
+        "of a button to press it; /help lists commands; Ctrl-D or /quit ends.",
+    )
+    _lang_option(chat, "your language, as Telegram would report it")
+    chat.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
+    chat.set_defaults(handler=_cmd_chat)
+
+    validate = sub.add_parser(
+        "validate",
+        help="check the knowledge folder and report every problem",
+        description="Load the knowledge folder and report every problem as "
+        "'path:line: what is wrong — how to fix it'. Exit status 1 on any error.",
+    )
+    validate.add_argument("directory", nargs="?", type=Path, metavar="DIR")
+    validate.add_argument(
+        "--errors-only", action="store_true", help="do not list warnings (they are still counted)"
+    )
+    validate.set_defaults(handler=_cmd_validate)
+
+    schema = sub.add_parser(
+        "schema",
+        help="write the JSON Schemas editors use to check the YAML files",
+        description="Write knowledge/schemas/*.schema.json from the pydantic models.",
+    )
+    schema.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
+    schema.add_argument(
+        "--check", action="store_true", help="exit 1 if the written schemas are out of date"
+    )
+    schema.set_defaults(handler=_cmd_schema)
+
+    match = sub.add_parser(
+        "match",
+        help="match questions from standard input (one per line)",
+        description="Read one question per line on standard input and print the decision "
+        "for each: one JSON object per line with --json (the contract in DESIGN.md).",
+    )
+    match.add_argument("--json", action="store_true", help="print JSON lines (the contract)")
+    _lang_option(match, "the user's Telegram language")
+    match.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
+    match.set_defaults(handler=_cmd_match)
+
+    ask = sub.add_parser(
+        "ask",
+        help="explain how one question is matched (for maintainers)",
+        description="Show the decision for one question, the top candidates with their "
+        "scores, and which phrasing and words matched.",
+    )
+    ask.add_argument("question")
+    _lang_option(ask, "the user's Telegram language")
+    ask.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
+    ask.add_argument("--top", type=int, default=5, help="candidates to show (default 5)")
+    ask.set_defaults(handler=_cmd_ask)
+
+    evaluate = sub.add_parser(
+        "eval",
+        help="score a question file (see DESIGN.md) and list every failure",
+        description="Score a YAML file of cases {q, expect, lang, accept} as DESIGN.md "
+        "describes. Exit status 1 when a figure is below its threshold.",
+    )
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
+    _lang_option(
+        evaluate,
+        "play this Telegram language for every case (default: none, so the reply "
+        "language must come from the text)",
+    )
+    evaluate.add_argument("--min-correct", type=float, default=0.0, metavar="F")
+    evaluate.add_argument("--max-wrong", type=float, default=1.0, metavar="F")
+    evaluate.add_argument("--min-reachable", type=float, default=0.0, metavar="F")
+    evaluate.add_argument("--max-false-answer", type=float, default=1.0, metavar="F")
+    evaluate.add_argument("--min-language", type=float, default=0.0, metavar="F")
+    evaluate.set_defaults(handler=_cmd_eval)
+    return parser
+
+
+def _lang_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES, metavar="CODE", help=help_text)
+
+
+def _knowledge_dir(args: argparse.Namespace, settings: Settings) -> Path:
+    given: Path | None = getattr(args, "knowledge", None) or getattr(args, "directory", None)
+    return given if given is not None else settings.resolved_knowledge_dir()
+
+
+def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.kb import check_knowledge
+
+    root = _knowledge_dir(args, settings)
+    result = check_knowledge(root)
+    for problem in result.report.sorted():
+        if args.errors_only and problem.severity == "warning":
+            continue
+        print(problem.format())
+    errors, warnings = len(result.report.errors), len(result.report.warnings)
+    verdict = "OK" if errors == 0 else "FAILED"
+    print(f"{verdict}: {root}: {result.stats.format()}; {errors} errors, {warnings} warnings")
+    return 0 if errors == 0 else 1
+
+
+def _cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.kb.schema import SCHEMA_DIR, schema_texts, write_schemas
+
+    root = _knowledge_dir(args, settings)
+    if args.check:
+        stale = [
+            name
+            for name, text in schema_texts().items()
+            if not (root / SCHEMA_DIR / name).is_file()
+            or (root / SCHEMA_DIR / name).read_text(encoding="utf-8") != text
+        ]
+        for name in stale:
+            print(f"{root / SCHEMA_DIR / name}: out of date — run `python -m bot schema`")
+        return 1 if stale else 0
+    for path in write_schemas(root):
+        print(f"wrote {path}")
+    return 0
+
+
+def _load_or_explain(root: Path) -> KnowledgeBase | None:
+    """Load the knowledge base, or print its errors and return None."""
+    from bot.kb import check_knowledge
+
+    result = check_knowledge(root)
+    if result.kb is None:
+        for problem in result.report.errors:
+            print(problem.format(), file=sys.stderr)
+        print(
+            f"error: the knowledge folder {root} has {len(result.report.errors)} error(s); "
+            "run `python -m bot validate` for the full report",
+            file=sys.stderr,
+        )
+    return result.kb
+
+
+def _cmd_match(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.matching.commands import run_match
+
+    kb = _load_or_explain(_knowledge_dir(args, settings))
+    if kb is None:
+        return 1
+    return run_match(kb, sys.stdin, sys.stdout, user_lang=args.lang, as_json=args.json)
+
+
+def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.matching.commands import run_ask
+
+    kb = _load_or_explain(_knowledge_dir(args, settings))
+    if kb is None:
+        return 1
+    return run_ask(kb, args.question, sys.stdout, user_lang=args.lang, top=args.top)
+
+
+def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.matching.evaluation import Thresholds, run_eval
+
+    kb = _load_or_explain(_knowledge_dir(args, settings))
+    if kb is None:
+        return 1
+    thresholds = Thresholds(
+        min_correct=args.min_correct,
+        max_wrong=args.max_wrong,
+        min_reachable=args.min_reachable,
+        max_false_answer=args.max_false_answer,
+        min_language=args.min_language,
+    )
+    return run_eval(kb, args.file, sys.stdout, thresholds, user_lang=args.lang)
+
+
+def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.channels.console import run_console
+
+    return run_console(settings, _knowledge_dir(args, settings), user_lang=args.lang)
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    knowledge = _knowledge_dir(args, settings)
+    if settings.token is None:
+        if getattr(args, "webhook", None):
+            print("error: --webhook needs TELEGRAM_BOT_TOKEN to be set", file=sys.stderr)
+            return 2
+        print(
+            "TELEGRAM_BOT_TOKEN is not set: opening the same conversation in this terminal.",
+            file=sys.stderr,
+        )
+        return run_console_default(settings, knowledge)
+    from bot.channels.telegram.app import run_telegram
+
+    return run_telegram(settings, knowledge, webhook_url=getattr(args, "webhook", None))
+
+
+def run_console_default(settings: Settings, knowledge: Path) -> int:
+    from bot.channels.console import run_console
+
+    return run_console(settings, knowledge, user_lang=None)

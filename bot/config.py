@@ -1,0 +1,130 @@
+"""Settings from the environment and `.env`, each documented in `.env.example`.
+
+A missing or malformed setting becomes a `SettingsError` whose message is one line naming the
+variable; the CLI prints it without a traceback. The token is a `SecretStr`, so it never
+appears in a repr, a log line or an error message.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.languages import LANGUAGES
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot. Environment variables win over `.env`."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    token: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_BOT_TOKEN")
+    api_base_url: str | None = Field(default=None, validation_alias="TELEGRAM_API_BASE_URL")
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), validation_alias="BOT_ADMIN_IDS"
+    )
+    moderator_chat_id: int | None = Field(default=None, validation_alias="BOT_MODERATOR_CHAT_ID")
+    database_path: Path = Field(
+        default=Path("data/bot.sqlite3"), validation_alias="BOT_DATABASE_PATH"
+    )
+    knowledge_dir: Path = Field(default=Path("knowledge"), validation_alias="BOT_KNOWLEDGE_DIR")
+    log_level: LogLevel = Field(default="INFO", validation_alias="BOT_LOG_LEVEL")
+    default_language: str = Field(default="en", validation_alias="BOT_DEFAULT_LANGUAGE")
+    webhook_url: str | None = Field(default=None, validation_alias="BOT_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, validation_alias="BOT_WEBHOOK_SECRET")
+    webhook_listen: str = Field(default="127.0.0.1", validation_alias="BOT_WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias="BOT_WEBHOOK_PORT")
+    reload_seconds: float = Field(default=30.0, ge=0, validation_alias="BOT_RELOAD_SECONDS")
+
+    @field_validator("token", mode="after")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not TOKEN_PATTERN.match(value.get_secret_value().strip()):
+            # Never echo the value: it may be a real token with a typo.
+            raise ValueError("does not look like a bot token from @BotFather (digits:letters)")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[,\s]+", value.strip()) if p]
+            if not all(re.fullmatch(r"-?\d+", p) for p in parts):
+                raise ValueError("must be numeric Telegram user ids separated by commas")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("api_base_url", "webhook_url", mode="after")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"^https?://\S+$", value.strip()):
+            raise ValueError("must start with http:// or https://")
+        return value.strip()
+
+    @field_validator("webhook_secret", mode="after")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and -.
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of letters, digits, '_' and '-'")
+        return value
+
+    @field_validator("default_language", mode="after")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    def resolved_knowledge_dir(self) -> Path:
+        """The knowledge folder; a relative default also works when run outside the repo."""
+        if self.knowledge_dir.is_absolute() or self.knowledge_dir.exists():
+            return self.knowledge_dir
+        fallback = PROJECT_ROOT / self.knowledge_dir
+        return fallback if fallback.exists() else self.knowledge_dir
+
+    def api_base(self) -> str | None:
+        """The Bot API base URL in the form python-telegram-bot wants (`.../bot`)."""
+        if self.api_base_url is None:
+            return None
+        base = self.api_base_url.rstrip("/")
+        return base if base.endswith("/bot") else f"{base}/bot"
+
+
+def load_settings(env_file: str | Path | None = ".env") -> Settings:
+    """Read the settings, turning validation errors into one line per bad variable."""
+    try:
+        return Settings(_env_file=env_file)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "a setting"
+            message = str(error.get("ctx", {}).get("error", error["msg"]))
+            lines.append(f"setting {name}: {message}")
+        raise SettingsError("; ".join(lines)) from None
