@@ -1,0 +1,306 @@
+"""Pydantic models of every file in `knowledge/`: the single definition of the format.
+
+The same models validate the YAML, generate the JSON Schemas editors use for completion
+(`python -m bot schema`), and are the immutable objects the rest of the bot reads.
+Unknown keys are errors (`extra="forbid"`), so a typo such as `qeustions` cannot pass silently.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from bot.languages import LANGUAGES, LangCode
+
+CONTRACT_TOPICS: tuple[str, ...] = (
+    "iom",
+    "lgbti",
+    "iceland",
+    "cultural-diversity",
+    "global-compact",
+    "tampere",
+    "twitter-dashboard",
+)
+
+# Ids travel inside Telegram button data (64 bytes) and deep links (64 chars of [A-Za-z0-9_-]),
+# so they are short, lower-case and ASCII.
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_MAX = 40
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=ID_MAX)]
+
+
+def _check_https(url: str) -> str:
+    if not re.match(r"^https://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", url):
+        raise ValueError(
+            "the URL must be an absolute https:// address with no spaces "
+            "(http:// is not accepted: readers may be in danger on an unencrypted link)"
+        )
+    return url
+
+
+def _check_date(value: str) -> str:
+    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", value)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError("the date must be YYYY-MM-DD, or YYYY-MM when only the month is known")
+    if match.group(3) is not None and not 1 <= int(match.group(3)) <= 31:
+        raise ValueError("the day of the month must be between 01 and 31")
+    return value
+
+
+HttpsUrl = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_https)]
+DateText = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_date)]
+
+
+class Strict(BaseModel):
+    """Base for every file model: immutable, and unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Localized(Strict):
+    """One text per language. Which languages are required is set in `config.yaml`."""
+
+    en: Text | None = None
+    ar: Text | None = None
+    es: Text | None = None
+    fi: Text | None = None
+    is_: Text | None = Field(default=None, alias="is")
+    pl: Text | None = None
+    ru: Text | None = None
+    uk: Text | None = None
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    def get(self, lang: str) -> str | None:
+        value: str | None = getattr(self, _attr(lang), None)
+        return value
+
+    def languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang in LANGUAGES if self.get(lang) is not None)
+
+
+class LocalizedList(Strict):
+    """A list of texts per language (for example the phrasings of a question)."""
+
+    en: tuple[Text, ...] | None = None
+    ar: tuple[Text, ...] | None = None
+    es: tuple[Text, ...] | None = None
+    fi: tuple[Text, ...] | None = None
+    is_: tuple[Text, ...] | None = Field(default=None, alias="is")
+    pl: tuple[Text, ...] | None = None
+    ru: tuple[Text, ...] | None = None
+    uk: tuple[Text, ...] | None = None
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    def get(self, lang: str) -> tuple[str, ...]:
+        value: tuple[str, ...] | None = getattr(self, _attr(lang), None)
+        return value or ()
+
+    def languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang in LANGUAGES if self.get(lang))
+
+
+def _attr(lang: str) -> str:
+    # `is` is a Python keyword, so the Icelandic field is `is_` with the alias `is`.
+    return "is_" if lang == "is" else lang
+
+
+class KnowledgeConfig(Strict):
+    """`config.yaml`: what the knowledge base must cover."""
+
+    languages: Annotated[tuple[LangCode, ...], Field(min_length=1)] = Field(
+        description="Languages every entry, topic, article summary and locale file must have."
+    )
+    source_language: LangCode = Field(
+        default="en",
+        description="The authoritative language; translations are made from it.",
+    )
+    min_questions: int = Field(
+        default=5,
+        ge=1,
+        description="Fewer phrasings than this for an entry in a language gives a warning.",
+    )
+    answer_soft_limit: int = Field(
+        default=700,
+        ge=100,
+        description="Answers longer than this many characters give a warning: "
+        "readers are on small phone screens.",
+    )
+
+
+class Article(Strict):
+    """A source the FAQ is built from: a dated article, or a standing official page."""
+
+    id: Id
+    title: Text = Field(
+        description="The title as published, or a plain description when it was not seen."
+    )
+    publisher: Text
+    url: HttpsUrl
+    date: DateText | None = Field(
+        default=None,
+        description="YYYY-MM-DD, or YYYY-MM when only the month is known. Leave it out when "
+        "the page shows no date: never guess one.",
+    )
+    date_approximate: bool = Field(
+        default=False, description="true when the date is estimated (shown as 'about ...')."
+    )
+    summary: Localized = Field(description="A short summary in our own words, per language.")
+    unchecked: tuple[LangCode, ...] = Field(
+        default=(), description="Languages whose summary is a translation no person has checked."
+    )
+
+
+class ArticlesFile(Strict):
+    """`articles.yaml`."""
+
+    articles: tuple[Article, ...]
+
+
+class Topic(Strict):
+    """A topic of the menu. The seven contract slugs must always exist."""
+
+    slug: Id
+    emoji: Text
+    order: int = Field(description="Position in the topics menu, lowest first.")
+    title: Localized
+    description: Localized = Field(description="One line per language shown in the menu.")
+    unchecked: tuple[LangCode, ...] = ()
+
+
+class TopicsFile(Strict):
+    """`topics.yaml`."""
+
+    topics: tuple[Topic, ...]
+
+
+class Link(Strict):
+    """An extra link shown under an answer."""
+
+    title: Localized | Text = Field(
+        description="Per-language titles, or one text when it is a proper name."
+    )
+    url: HttpsUrl
+
+    def title_in(self, lang: str, fallback: str) -> str:
+        if isinstance(self.title, str):
+            return self.title
+        return self.title.get(lang) or self.title.get(fallback) or self.url
+
+
+class Entry(Strict):
+    """One FAQ entry: phrasings of a question and its answer, per language."""
+
+    id: Id
+    topic: Id | None = Field(
+        default=None,
+        description="Filled in from the file's `topic`; leave it out.",
+    )
+    questions: LocalizedList = Field(
+        description="Per language: the first question is shown on buttons; "
+        "the rest are other ways people ask it."
+    )
+    answer: Localized = Field(description="Two to four short sentences in plain language.")
+    sources: Annotated[tuple[Id, ...], Field(min_length=1)] = Field(
+        description="Article ids from articles.yaml."
+    )
+    links: tuple[Link, ...] = ()
+    related: tuple[Id, ...] = Field(default=(), description="Ids of related entries.")
+    unchecked: tuple[LangCode, ...] = Field(
+        default=(),
+        description="Languages whose questions and answer no person has checked yet.",
+    )
+
+    def title(self, lang: str, fallback: str) -> str:
+        """The question shown on buttons and above the answer."""
+        shown = self.questions.get(lang) or self.questions.get(fallback)
+        return shown[0] if shown else self.id
+
+
+class FaqFile(Strict):
+    """`faq/<topic>.yaml`: the entries of one topic."""
+
+    topic: Id
+    entries: tuple[Entry, ...]
+
+
+class SynonymGroup(Strict):
+    """Terms that mean the same thing, across languages and spellings."""
+
+    id: Id
+    terms: Annotated[tuple[Text, ...], Field(min_length=1)]
+    case_sensitive: tuple[Text, ...] = Field(
+        default=(),
+        description="Acronyms that count only when written in capitals, because in lower case "
+        "they are a common word in some language (UN and the Spanish 'un').",
+    )
+
+    def all_terms(self) -> tuple[str, ...]:
+        return (*self.terms, *self.case_sensitive)
+
+
+class SynonymsFile(Strict):
+    """`synonyms.yaml`."""
+
+    groups: tuple[SynonymGroup, ...]
+
+
+class LocaleFile(Strict):
+    """`locales/<lang>.yaml`: every text of the user interface in one language."""
+
+    language: LangCode
+    unchecked: bool = Field(
+        default=False, description="true while no person has checked this translation."
+    )
+    months: Annotated[tuple[Text, ...], Field(min_length=12, max_length=12)] = Field(
+        description="Month names, January first, as used in 'October 2019'."
+    )
+    strings: dict[str, Text]
+
+
+FILE_MODELS: dict[str, type[Strict]] = {
+    "config": KnowledgeConfig,
+    "articles": ArticlesFile,
+    "topics": TopicsFile,
+    "faq": FaqFile,
+    "synonyms": SynonymsFile,
+    "locale": LocaleFile,
+}
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    """The keys a maintainer may write for `model` (aliases where they exist)."""
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model that validates the mapping found at `loc` inside `model`, if one does."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        fields = {info.alias or name: info for name, info in current.model_fields.items()}
+        info = fields.get(str(part))
+        if info is None:
+            continue
+        current = _first_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return current
+    return None
+
+
+def _first_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _first_model(arg)
+        if found is not None:
+            return found
+    return None
