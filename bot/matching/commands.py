@@ -1,0 +1,80 @@
+"""The `match` and `ask` commands: the matcher from the command line."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from bot.kb import KnowledgeBase
+from bot.matching.matcher import Decision, Matcher
+
+
+def run_match(
+    kb: KnowledgeBase, source: TextIO, out: TextIO, user_lang: str | None, as_json: bool
+) -> int:
+    """One decision per input line, flushed at once so a pipe sees each answer in turn."""
+    matcher = Matcher(kb)
+    for raw in source:
+        line = raw.rstrip("\r\n")
+        decision = matcher.match(line, user_lang=user_lang)
+        if as_json:
+            out.write(json.dumps(decision.to_json(), ensure_ascii=False) + "\n")
+        else:
+            out.write(_one_line(decision) + "\n")
+        out.flush()
+    return 0
+
+
+def _one_line(decision: Decision) -> str:
+    if decision.status == "answer":
+        what = f"{decision.entry} ({decision.topic})"
+    elif decision.status == "suggest":
+        what = ", ".join(s.entry for s in decision.suggestions)
+    else:
+        what = "-"
+    return f"{decision.status:7} {decision.percent:3d} {decision.lang}  {what}"
+
+
+def run_ask(kb: KnowledgeBase, question: str, out: TextIO, user_lang: str | None, top: int) -> int:
+    """Explain one decision for a maintainer: what was read, what matched, and why."""
+    matcher = Matcher(kb)
+    decision = matcher.match(question, user_lang=user_lang, top=top)
+    t = matcher.thresholds
+    out.write(f"question:  {question}\n")
+    if decision.analysis is not None:
+        out.write(f"read as:   {' '.join(decision.analysis.words) or '(no words)'}\n")
+        if decision.analysis.corrections:
+            fixes = ", ".join(f"{a} → {b}" for a, b in decision.analysis.corrections)
+            out.write(f"spelling:  {fixes}\n")
+        out.write(f"features:  {' '.join(decision.analysis.features)}\n")
+    guess = decision.language
+    if guess is not None:
+        ranked = ", ".join(f"{lang} {score:.2f}" for lang, score in guess.scores[:3])
+        out.write(f"language:  {decision.lang} (confidence {guess.confidence:.2f}; {ranked})\n")
+    else:
+        out.write(f"language:  {decision.lang} (no letters: the user's language)\n")
+    verdict = {
+        "answer": f"ANSWER with {decision.entry} ({decision.topic})",
+        "suggest": "SUGGEST " + ", ".join(s.entry for s in decision.suggestions),
+        "none": "NONE: the bot says it does not know",
+    }[decision.status]
+    out.write(f"decision:  {verdict}, score {decision.percent} (raw {decision.score:.3f})\n")
+    out.write(
+        f"           (answers from score 50 = raw {t.answer:.2f}, when {t.margin:.2f} ahead of the "
+        f"best entry of another topic; suggests from {t.percent(t.suggest)} = raw "
+        f"{t.suggest:.2f})\n"
+    )
+    out.write("\ncandidates (score = character, word and coverage signals combined):\n")
+    for rank, c in enumerate(decision.candidates[:top], start=1):
+        topic = matcher.topic_of.get(c.entry, "?")
+        out.write(
+            f"{rank}. {t.percent(c.score):3d}  {c.entry} ({topic})  raw {c.score:.3f}  "
+            f"chars {c.char:.2f} · words {c.word:.2f} · coverage {c.coverage:.2f}\n"
+        )
+        out.write(f"      best phrasing [{c.phrasing.lang}]: {c.phrasing.text}\n")
+        out.write(f"      shared words: {' '.join(c.matched) or '(none)'}\n")
+    out.write(
+        "\nTo fix a miss: add the question's wording as a phrasing of the right entry, or add "
+        "a missing term to synonyms.yaml; then run `python -m bot validate` and ask again.\n"
+    )
+    return 0

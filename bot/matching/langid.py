@@ -1,0 +1,124 @@
+"""Which of our languages a question is written in.
+
+The writing system narrows the choice first (Arabic script: `ar`; Cyrillic: `ru` or `uk`;
+Latin: `en es fi is pl`). Inside a script, a naive Bayes model over character 1-3-grams and
+words decides; it is trained on the knowledge base's own texts (questions, answers, menus), so
+it knows the words people use for these topics in each language, diacritics included.
+
+A text too short to tell (a name, "IOM?", "twitter dashboard") keeps the language the user
+is known to use: their Telegram language or their `/language` choice.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+_SCRIPT_LANGS = {
+    "arabic": ("ar",),
+    "cyrillic": ("ru", "uk"),
+    "latin": ("en", "es", "fi", "is", "pl"),
+}
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    """The most likely language, and how sure the model is (0: a coin toss)."""
+
+    lang: str
+    confidence: float
+    scores: tuple[tuple[str, float], ...]
+
+
+def script_of(text: str) -> str | None:
+    """The writing system most of the letters of `text` belong to."""
+    counts: Counter[str] = Counter()
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufefc":
+            counts["arabic"] += 1
+        elif "\u0400" <= ch <= "\u04ff":
+            counts["cyrillic"] += 1
+        elif ch.isascii() or "\u00c0" <= ch <= "\u024f":
+            counts["latin"] += 1
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]
+
+
+def _prepare(text: str) -> str:
+    # Keep diacritics: á, ð, ł, ї and ы are the best clues there are.
+    return unicodedata.normalize("NFC", text).casefold().replace("ـ", "")
+
+
+def _features(text: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for word in _WORD.findall(_prepare(text)):
+        if word.isdigit():
+            continue
+        counts["w:" + word] += 1
+        padded = f" {word} "
+        for n in (1, 2, 3):
+            for i in range(len(padded) - n + 1):
+                gram = padded[i : i + n]
+                if gram.strip():
+                    counts[gram] += 1
+    return counts
+
+
+class LanguageModel:
+    """Naive Bayes over character n-grams and words, one class per language."""
+
+    def __init__(self, texts: Mapping[str, Iterable[str]], alpha: float = 0.1) -> None:
+        self.languages = tuple(texts)
+        self._log_p: dict[str, dict[str, float]] = {}
+        self._log_unseen: dict[str, float] = {}
+        vocabulary: set[str] = set()
+        counts: dict[str, Counter[str]] = {}
+        for lang, items in texts.items():
+            c: Counter[str] = Counter()
+            for text in items:
+                c.update(_features(text))
+            counts[lang] = c
+            vocabulary.update(c)
+        size = len(vocabulary) + 1
+        for lang, c in counts.items():
+            total = sum(c.values()) + alpha * size
+            self._log_p[lang] = {f: math.log((n + alpha) / total) for f, n in c.items()}
+            self._log_unseen[lang] = math.log(alpha / total)
+
+    def guess(self, text: str, prior: str | None = None) -> LanguageGuess | None:
+        """The language of `text`; None when it has no letters at all.
+
+        `prior` is the language we already believe the user writes in; it wins when the text
+        does not clearly say otherwise.
+        """
+        script = script_of(text)
+        if script is None:
+            return None
+        candidates = [lang for lang in _SCRIPT_LANGS[script] if lang in self._log_p]
+        if not candidates:
+            return None
+        features = _features(text)
+        n = sum(features.values()) or 1
+        scores: dict[str, float] = {}
+        for lang in candidates:
+            table, unseen = self._log_p[lang], self._log_unseen[lang]
+            scores[lang] = sum(c * table.get(f, unseen) for f, c in features.items()) / n
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        best, best_score = ranked[0]
+        margin = best_score - ranked[1][1] if len(ranked) > 1 else 10.0
+        # Per-feature log-likelihood margin, scaled by how much text there is: a long text with
+        # a small per-feature margin is still clear, a two-word text needs a bigger one.
+        confidence = 1.0 - math.exp(-margin * math.sqrt(n))
+        if prior is not None and prior in scores and prior != best:
+            prior_gap = best_score - scores[prior]
+            if prior_gap * math.sqrt(n) < 1.5:
+                best, confidence = prior, 0.0
+        return LanguageGuess(best, confidence, tuple(ranked))
