@@ -1,0 +1,1 @@
+"""Channels: the ways users reach the dialog (Telegram, a terminal)."""

@@ -1,0 +1,163 @@
+"""The same conversation in a terminal: for maintainers, and for a machine without a token.
+
+Type a question; type the number of a button to press it; commands work as in Telegram
+(/start, /topics, /language, /help, /privacy, /forget); /quit or Ctrl-D leaves. Links are
+printed in full. State lives in memory only.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import Settings
+from bot.dialog import Button, Command, Event, Outcome, Press, Reply, TextMessage, User
+from bot.dialog.texts import Texts
+from bot.kb import KnowledgeError
+from bot.languages import as_lang
+from bot.live import LiveKnowledge
+from bot.store import MemoryStore
+
+CONSOLE_USER = 0
+RLM = "\u200f"
+
+
+def render_plain(reply: Reply) -> tuple[str, list[Button]]:
+    """Text for a terminal (links as "title (url)"), and the buttons in display order."""
+    paragraphs: list[str] = []
+    for paragraph in reply.paragraphs:
+        parts = []
+        for span in paragraph:
+            if span.style == "link" and span.url:
+                parts.append(f"{span.text} ({span.url})")
+            elif span.style == "bold" and not reply.right_to_left:
+                parts.append(span.text.upper())
+            else:
+                parts.append(span.text)
+        line = "".join(parts)
+        paragraphs.append(RLM + line if reply.right_to_left else line)
+    buttons = [button for row in reply.buttons for button in row]
+    body = "\n\n".join(paragraphs)
+    if buttons:
+        body += "\n" + "\n".join(
+            f"  [{number}] {button.label}" + (f" → {button.url}" if button.url else "")
+            for number, button in enumerate(buttons, start=1)
+        )
+    return body, buttons
+
+
+class ConsoleChat:
+    """Reads lines, turns them into events, prints the replies."""
+
+    def __init__(self, live: LiveKnowledge, client_lang: str | None, out: TextIO) -> None:
+        self.live = live
+        self.store = MemoryStore()
+        self.client_lang = client_lang
+        self.out = out
+        self.buttons: list[Button] = []
+
+    def user(self) -> User:
+        return User(self.store.get_language(CONSOLE_USER), self.client_lang)
+
+    def event_for(self, line: str) -> Event | None:
+        stripped = line.strip()
+        if stripped.isdigit() and self.buttons:
+            number = int(stripped)
+            if 1 <= number <= len(self.buttons):
+                button = self.buttons[number - 1]
+                if button.url:
+                    self.out.write(f"{button.url}\n")
+                    return None
+                return Press(button.action)
+        if stripped.startswith("/"):
+            name, _, payload = stripped[1:].partition(" ")
+            return Command(name.split("@", 1)[0], payload.strip())
+        return TextMessage(line)
+
+    def handle(self, line: str) -> None:
+        event = self.event_for(line)
+        if event is None:
+            return
+        served = self.live.current
+        outcome = served.dialog.handle(event, self.user())
+        self.apply(outcome)
+        if outcome.notice:
+            self.out.write(f"({outcome.notice})\n")
+        for reply in outcome.replies:
+            shown, buttons = render_plain(reply)
+            self.buttons = buttons
+            self.out.write("\n" + shown + "\n")
+        self.out.flush()
+
+    def apply(self, outcome: Outcome) -> None:
+        if outcome.set_language:
+            self.store.set_language(CONSOLE_USER, outcome.set_language)
+        if outcome.forget:
+            self.store.forget(CONSOLE_USER)
+        if outcome.feedback:
+            self.store.add_feedback(*outcome.feedback)
+
+    def run(self, lines: Iterable[str], interactive: bool) -> None:
+        served = self.live.current
+        lang = served.dialog.menu_lang(self.user())
+        self.handle("/start")
+        self.out.write("\n" + Texts(served.kb, lang)("console_hint") + "\n")
+        prompt = "> " if interactive else ""
+        self.out.write(prompt)
+        self.out.flush()
+        for line in lines:
+            if line.strip() in ("/quit", "/exit"):
+                break
+            self.live.reload_if_changed()
+            self.handle(line.rstrip("\n"))
+            self.out.write(prompt)
+            self.out.flush()
+        self.out.write("\n")
+
+
+def _client_language(explicit: str | None) -> str | None:
+    """The language a terminal user probably reads: --lang, else the LANG locale."""
+    if explicit:
+        return explicit
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return as_lang(value.split(".")[0])
+    return None
+
+
+def run_console(settings: Settings, knowledge: Path, user_lang: str | None) -> int:
+    try:
+        live = LiveKnowledge(knowledge)
+    except KnowledgeError as exc:
+        for problem in exc.report.errors:
+            print(problem.format(), file=sys.stderr)
+        print(
+            f"error: the knowledge folder {knowledge} has errors; run `python -m bot validate`",
+            file=sys.stderr,
+        )
+        return 1
+    kb = live.current.kb
+    print(
+        f"knowledge loaded: {len(kb.entries)} entries, languages {' '.join(kb.languages)}; "
+        "mode: terminal chat; state: in memory only",
+        file=sys.stderr,
+    )
+    chat = ConsoleChat(live, _client_language(user_lang), sys.stdout)
+    interactive = sys.stdin.isatty()
+    chat.run(_lines(interactive), interactive)
+    return 0
+
+
+def _lines(interactive: bool) -> Iterable[str]:
+    if not interactive:
+        yield from sys.stdin
+        return
+    while True:
+        try:
+            yield input()
+        except EOFError:
+            return

@@ -1,0 +1,130 @@
+"""Wiring only: build the `Application`, then run it with long polling or a webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.channels.telegram.handlers import TelegramChannel, set_commands
+from bot.channels.telegram.ratelimit import PatientRateLimiter
+from bot.config import Settings
+from bot.kb import KnowledgeError
+from bot.live import LiveKnowledge
+from bot.logs import configure
+from bot.store import SqliteStore, Store, StoreError
+
+log = logging.getLogger(__name__)
+
+
+def build_application(
+    settings: Settings,
+    live: LiveKnowledge,
+    store: Store,
+    rate_limiter: PatientRateLimiter | None = None,
+) -> Application:  # type: ignore[type-arg]
+    assert settings.token is not None
+    builder = Application.builder().token(settings.token.get_secret_value())
+    base = settings.api_base()
+    if base is not None:
+        builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
+    channel = TelegramChannel(live, store, settings.admin_ids)
+
+    async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
+        await set_commands(app, live)
+
+    app = (
+        builder.rate_limiter(rate_limiter or PatientRateLimiter())
+        .concurrent_updates(True)
+        .post_init(on_startup)
+        .build()
+    )
+    channel.register(app)
+    if settings.reload_seconds > 0 and app.job_queue is not None:
+
+        async def reload_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+            await asyncio.to_thread(live.reload_if_changed)
+
+        app.job_queue.run_repeating(reload_job, interval=settings.reload_seconds, first=10)
+    return app
+
+
+async def check_connection(settings: Settings) -> str:
+    """Ask the Bot API who we are; raise a readable error when it cannot be done."""
+    assert settings.token is not None
+    bot = Bot(
+        settings.token.get_secret_value(),
+        base_url=settings.api_base() or "https://api.telegram.org/bot",
+    )
+    async with bot:
+        me = await bot.get_me()
+    return me.username or str(me.id)
+
+
+def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -> int:
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    assert settings.token is not None
+    configure(settings.log_level, [settings.token.get_secret_value(), secret or ""])
+    try:
+        live = LiveKnowledge(knowledge)
+    except KnowledgeError as exc:
+        for problem in exc.report.errors:
+            print(problem.format(), file=sys.stderr)
+        print(f"error: the knowledge folder {knowledge} has errors; not starting", file=sys.stderr)
+        return 1
+    try:
+        store = SqliteStore(settings.database_path)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    api = settings.api_base_url or "https://api.telegram.org"
+    try:
+        username = asyncio.run(check_connection(settings))
+    except InvalidToken:
+        print(
+            "error: Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather",
+            file=sys.stderr,
+        )
+        return 1
+    except (NetworkError, TelegramError, OSError) as exc:
+        print(
+            f"error: cannot reach the Telegram Bot API at {api} ({type(exc).__name__})",
+            file=sys.stderr,
+        )
+        return 1
+    webhook = webhook_url or settings.webhook_url
+    kb = live.current.kb
+    mode = f"webhook {webhook}" if webhook else "long polling"
+    print(
+        f"@{username}: knowledge loaded ({len(kb.entries)} entries, languages "
+        f"{' '.join(kb.languages)}); mode: {mode}; state: {settings.database_path}",
+        file=sys.stderr,
+    )
+    app = build_application(settings, live, store)
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    try:
+        if webhook:
+            path = urlparse(webhook).path.lstrip("/")
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=path,
+                webhook_url=webhook,
+                secret_token=secret or secrets.token_urlsafe(32),
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        print("error: Telegram rejected TELEGRAM_BOT_TOKEN", file=sys.stderr)
+        return 1
+    finally:
+        store.close() if isinstance(store, SqliteStore) else None
+    return 0

@@ -1,0 +1,281 @@
+"""Telegram updates in, dialog events through, rendered replies out. Translation only: every
+decision about what to say is the dialog's.
+
+One way through for each kind of update:
+- commands (/start, /help, ..., and unknown ones) → `Command`;
+- text, new or edited → `TextMessage` (in groups only when the bot is mentioned or replied to);
+- anything else a user can send (sticker, photo, voice, location, file...) → `Unsupported`;
+- button presses → `Press` (the query is always answered, forged data included);
+- inline queries → `Dialog.inline`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Sequence
+
+from telegram import (
+    BotCommand,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram import User as TelegramUser
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.telegram.render import keyboard, to_messages
+from bot.dialog import (
+    COMMANDS,
+    Command,
+    Event,
+    Outcome,
+    Press,
+    Reply,
+    TextMessage,
+    Unsupported,
+    User,
+)
+from bot.dialog.texts import Texts
+from bot.live import LiveKnowledge
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# Message kinds that are not text, named for the logs (never with content).
+UNSUPPORTED_KINDS = (
+    "sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
+    "location", "venue", "contact", "poll", "dice", "game", "story",
+)  # fmt: skip
+
+
+class TelegramChannel:
+    """The handlers of one bot; `register` adds them to an `Application`."""
+
+    def __init__(self, live: LiveKnowledge, store: Store, admins: frozenset[int]) -> None:
+        self.live = live
+        self.store = store
+        self.admins = admins
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        app.add_handler(CommandHandler("reload", self.on_reload))
+        app.add_handler(CommandHandler(list(COMMANDS), self.on_command))
+        app.add_handler(MessageHandler(filters.COMMAND, self.on_command))
+        app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        app.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, self.on_other))
+        app.add_handler(CallbackQueryHandler(self.on_press))
+        app.add_handler(InlineQueryHandler(self.on_inline))
+        app.add_error_handler(self.on_error)
+
+    # ---- state --------------------------------------------------------------------------
+
+    async def user(self, who: TelegramUser | None) -> User:
+        if who is None:
+            return User()
+        chosen = await asyncio.to_thread(self.store.get_language, who.id)
+        return User(chosen, who.language_code)
+
+    async def apply(self, outcome: Outcome, who: TelegramUser | None) -> None:
+        if who is not None and outcome.set_language:
+            await asyncio.to_thread(self.store.set_language, who.id, outcome.set_language)
+        if who is not None and outcome.forget:
+            await asyncio.to_thread(self.store.forget, who.id)
+        if outcome.feedback:
+            await asyncio.to_thread(self.store.add_feedback, *outcome.feedback)
+        detail = " ".join(f"{k}={v}" for k, v in sorted(outcome.details.items()))
+        log.info("handled %s %s", outcome.kind, detail)
+
+    # ---- handlers -----------------------------------------------------------------------
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        if not _addressed(message, context.bot.username, context.bot.id, command=True):
+            return
+        word, _, payload = message.text.partition(" ")
+        name = word.lstrip("/").split("@", 1)[0]
+        await self._run(update, context, Command(name, payload.strip()))
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        if not _addressed(message, context.bot.username, context.bot.id):
+            return
+        question = message.text.replace(f"@{context.bot.username}", " ")
+        await self._run(update, context, TextMessage(question))
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or not _addressed(message, context.bot.username, context.bot.id):
+            return
+        kind = next((k for k in UNSUPPORTED_KINDS if getattr(message, k, None)), "other")
+        await self._run(update, context, Unsupported(kind))
+
+    async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        served = self.live.current
+        outcome = served.dialog.handle(Press(query.data), await self.user(query.from_user))
+        # State first: a "thank you" means the vote is already counted.
+        await self.apply(outcome, query.from_user)
+        try:
+            # Always answered, so the button stops spinning, whatever the data was.
+            await query.answer(text=outcome.notice)
+        except BadRequest as exc:
+            # A query older than Telegram's limit can no longer be answered; the reply still goes.
+            log.warning("could not answer a button press: %s", exc)
+        message = query.message if isinstance(query.message, Message) else None
+        if message is not None:
+            await self.deliver(context, message.chat_id, outcome.replies, editable=message)
+        elif outcome.replies and query.from_user is not None:
+            # The button sat on a message we can no longer see: answer in the private chat.
+            await self.deliver(context, query.from_user.id, outcome.replies)
+
+    async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.inline_query
+        if query is None:
+            return
+        served = self.live.current
+        user = await self.user(query.from_user)
+        results = served.dialog.inline(query.query, user)
+        articles = [
+            InlineQueryResultArticle(
+                id=result.id[:64],
+                title=result.title,
+                description=result.description,
+                input_message_content=InputTextMessageContent(
+                    to_messages(result.reply)[0],
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW,
+                ),
+            )
+            for result in results
+        ]
+        await query.answer(articles, cache_time=300, is_personal=False)
+        log.info("handled inline results=%d", len(articles))
+
+    async def on_reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        who = update.effective_user
+        if message is None:
+            return
+        if who is None or who.id not in self.admins:
+            # To everyone else /reload is just an unknown command.
+            await self._run(update, context, Command("reload"))
+            return
+        result = await asyncio.to_thread(self.live.reload)
+        lines = [result.summary()] + [p.format() for p in result.errors[:20]]
+        if len(result.errors) > 20:
+            lines.append(f"… and {len(result.errors) - 20} more: run `python -m bot validate`")
+        await context.bot.send_message(message.chat_id, "\n".join(lines))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        where = ""
+        if error is not None and error.__traceback__ is not None:
+            frame = traceback.extract_tb(error.__traceback__)[-1]
+            where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+        update_id = update.update_id if isinstance(update, Update) else None
+        # The class and place only: exception texts can quote what the user wrote.
+        log.error("error %s%s while handling update %s", type(error).__name__, where, update_id)
+
+    # ---- the one way through ------------------------------------------------------------
+
+    async def _run(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
+        message = update.effective_message
+        who = update.effective_user
+        if message is None:
+            return
+        served = self.live.current
+        outcome = served.dialog.handle(event, await self.user(who))
+        await self.apply(outcome, who)
+        await self.deliver(context, message.chat_id, outcome.replies, reply_to=message)
+
+    async def deliver(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        replies: Sequence[Reply],
+        editable: Message | None = None,
+        reply_to: Message | None = None,
+    ) -> None:
+        for reply in replies:
+            chunks = to_messages(reply)
+            markup = keyboard(reply)
+            if reply.edit and editable is not None and len(chunks) == 1:
+                try:
+                    await editable.edit_text(
+                        chunks[0],
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                        link_preview_options=NO_PREVIEW,
+                    )
+                    continue
+                except BadRequest as exc:
+                    if "not modified" in str(exc).lower():
+                        continue
+                    # Too old or gone: send the menu as a new message instead.
+                    log.info("edit failed (%s); sending a new message", type(exc).__name__)
+            for i, chunk in enumerate(chunks):
+                last = i == len(chunks) - 1
+                try:
+                    await context.bot.send_message(
+                        chat_id,
+                        chunk,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup if last else None,
+                        link_preview_options=NO_PREVIEW,
+                        reply_to_message_id=reply_to.message_id
+                        if reply_to is not None and reply_to.chat.type != ChatType.PRIVATE
+                        else None,
+                    )
+                except Forbidden:
+                    log.info("the user blocked the bot; reply dropped")
+                    return
+
+
+def _addressed(message: Message, username: str, bot_id: int, command: bool = False) -> bool:
+    """In private chats everything is for us; in groups only mentions, replies to us and
+    commands written as /command@our_bot."""
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return True
+    mention = f"@{username}".lower()
+    if command:
+        word = (message.text or "").split(maxsplit=1)[0] if message.text else ""
+        return word.lower().endswith(mention)
+    for entity, value in message.parse_entities([MessageEntity.MENTION]).items():
+        if entity.type == MessageEntity.MENTION and value.lower() == mention:
+            return True
+    return False
+
+
+async def set_commands(app: Application, live: LiveKnowledge) -> None:  # type: ignore[type-arg]
+    """Per-language command menus, plus a default in the source language."""
+    kb = live.current.kb
+    for lang in (None, *kb.languages):
+        t = Texts(kb, lang or kb.source_language)
+        commands = [BotCommand(name, t(f"cmd_{name}")) for name in COMMANDS]
+        try:
+            await app.bot.set_my_commands(commands, language_code=lang)
+        except TelegramError as exc:
+            log.warning("could not set the %s command menu: %s", lang or "default", exc)

@@ -1,0 +1,389 @@
+"""The conversation: from an event and what we know of the user to the bot's replies.
+
+No I/O and no Telegram here: channels turn updates into events, call `Dialog.handle`, render
+the `Reply` objects and apply the state changes in the `Outcome` (language, erase, feedback).
+Every text comes from the locale files, in the user's language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from bot.dialog import actions
+from bot.dialog.reply import Button, InlineResult, Outcome, Paragraph, Reply, Span, text
+from bot.dialog.texts import Texts
+from bot.kb import Entry, KnowledgeBase
+from bot.languages import NATIVE_NAMES, as_lang
+from bot.matching import Matcher
+from bot.matching.matcher import MAX_QUERY_CHARS
+
+COMMANDS = ("start", "help", "topics", "language", "privacy", "forget")
+LONG_MESSAGE = 1000
+BUTTON_LABEL_MAX = 60
+
+
+@dataclass(frozen=True)
+class User:
+    """What the dialog knows of a user: their `/language` choice and their app's language."""
+
+    chosen_lang: str | None = None
+    client_lang: str | None = None
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    text: str
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    payload: str = ""
+
+
+@dataclass(frozen=True)
+class Press:
+    data: str | None
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A sticker, photo, voice message, location, file...: anything that is not text."""
+
+    kind: str
+
+
+Event = TextMessage | Command | Press | Unsupported
+
+
+class Dialog:
+    """The conversation core for one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher) -> None:
+        self.kb = kb
+        self.matcher = matcher
+
+    # ---- entry points -------------------------------------------------------------------
+
+    def handle(self, event: Event, user: User) -> Outcome:
+        if isinstance(event, TextMessage):
+            return self._question(event.text, user)
+        if isinstance(event, Command):
+            return self._command(event, user)
+        if isinstance(event, Press):
+            return self._press(event.data, user)
+        lang = self.menu_lang(user)
+        t = Texts(self.kb, lang)
+        reply = Reply((text(t("non_text_reply")),), lang, ((self._topics_button(lang),),))
+        return Outcome((reply,), kind="unsupported", details={"what": event.kind})
+
+    def inline(self, query: str, user: User, limit: int = 5) -> list[InlineResult]:
+        """Entries to offer in inline mode (`@bot iceland`): ready-made answers to share."""
+        query = _clean(query)
+        lang = self.menu_lang(user)
+        if not query:
+            chosen = [entries[0] for t in self.kb.topics if (entries := self.kb.entries_in(t.slug))]
+        else:
+            decision = self.matcher.match(query, user_lang=lang)
+            lang = decision.lang
+            floor = self.matcher.thresholds.suggest
+            chosen = [
+                entry
+                for c in decision.candidates
+                if c.score >= floor and (entry := self.kb.entry(c.entry)) is not None
+            ]
+        results = []
+        for entry in chosen[:limit]:
+            shown = lang if entry.answer.get(lang) else self.kb.source_language
+            reply = self._answer(entry, shown, with_buttons=False)
+            results.append(
+                InlineResult(
+                    id=f"{entry.id}:{shown}",
+                    title=entry.title(shown, self.kb.source_language),
+                    description=_shorten(entry.answer.get(shown) or "", 120),
+                    reply=reply,
+                )
+            )
+        return results
+
+    def menu_lang(self, user: User) -> str:
+        """The language of menus: the user's choice, else their app's, else the default."""
+        for code in (user.chosen_lang, as_lang(user.client_lang)):
+            if code is not None and code in self.kb.languages:
+                return code
+        return self.kb.source_language
+
+    # ---- questions ----------------------------------------------------------------------
+
+    def _question(self, raw: str, user: User) -> Outcome:
+        question = _clean(raw)
+        menu_lang = self.menu_lang(user)
+        if not question:
+            t = Texts(self.kb, menu_lang)
+            reply = Reply(
+                (text(t("empty_message")),), menu_lang, ((self._topics_button(menu_lang),),)
+            )
+            return Outcome((reply,), kind="empty")
+        too_long = len(question) > LONG_MESSAGE
+        decision = self.matcher.match(question[:MAX_QUERY_CHARS], user_lang=menu_lang)
+        lang = decision.lang
+        t = Texts(self.kb, lang)
+        prefix: tuple[Paragraph, ...] = ((Span(t("long_message"), "italic"),),) if too_long else ()
+        details = {"status": decision.status, "lang": lang, "score": str(decision.percent)}
+        if decision.status == "answer" and decision.entry is not None:
+            entry = self.kb.entry(decision.entry)
+            if entry is not None:
+                close = tuple(s.entry for s in decision.suggestions)
+                reply = self._answer(entry, lang, also=close)
+                reply = Reply(prefix + reply.paragraphs, reply.lang, reply.buttons)
+                details["entry"] = entry.id
+                return Outcome((reply,), kind="question", details=details)
+        if decision.status == "suggest" and decision.suggestions:
+            rows: list[tuple[Button, ...]] = []
+            for suggestion in decision.suggestions:
+                entry = self.kb.entry(suggestion.entry)
+                if entry is not None:
+                    label = _shorten(entry.title(lang, self.kb.source_language), BUTTON_LABEL_MAX)
+                    rows.append((Button(label, actions.entry(entry.id, lang)),))
+            rows.append((Button(t("button_none_of_these"), actions.none_of_these(lang)),))
+            reply = Reply((*prefix, text(t("did_you_mean"))), lang, tuple(rows))
+            return Outcome((reply,), kind="question", details=details)
+        reply = Reply((*prefix, text(t("none_reply"))), lang, ((self._topics_button(lang),),))
+        return Outcome((reply,), kind="question", details=details)
+
+    def _answer(
+        self, entry: Entry, lang: str, with_buttons: bool = True, also: tuple[str, ...] = ()
+    ) -> Reply:
+        """The answer message: question, answer, sources with dates, links, the unchecked
+        note; buttons for close or related questions (three at most), votes and topics."""
+        source = self.kb.source_language
+        if entry.answer.get(lang) is None:
+            lang = source
+        t = Texts(self.kb, lang)
+        paragraphs: list[Paragraph] = [
+            (Span(entry.title(lang, source), "bold"),),
+            text(entry.answer.get(lang) or ""),
+        ]
+        for article_id in entry.sources:
+            article = self.kb.articles.get(article_id)
+            if article is None:
+                continue
+            when = t.date(article)
+            tail = f" — {article.publisher}" + (f", {when}" if when else "")
+            paragraphs.append(
+                (
+                    Span(t("source_label") + " "),
+                    Span(article.title, "link", article.url),
+                    Span(tail),
+                )
+            )
+        if entry.links:
+            spans: list[Span] = [Span(t("more_label") + " ")]
+            for i, link in enumerate(entry.links):
+                if i:
+                    spans.append(Span(" · "))
+                spans.append(Span(link.title_in(lang, source), "link", link.url))
+            paragraphs.append(tuple(spans))
+        unchecked = lang in entry.unchecked
+        if unchecked:
+            paragraphs.append((Span(t("unchecked_note"), "italic"),))
+        if not with_buttons:
+            return Reply(tuple(paragraphs), lang)
+        rows: list[tuple[Button, ...]] = []
+        offered = list(dict.fromkeys(e for e in (*also, *entry.related) if e != entry.id))
+        for related_id in offered[:3]:
+            related = self.kb.entry(related_id)
+            if related is not None:
+                label = _shorten(related.title(lang, source), BUTTON_LABEL_MAX)
+                rows.append((Button(label, actions.entry(related.id, lang)),))
+        rows.append(
+            (
+                Button("👍", actions.vote(entry.id, True, lang)),
+                Button("👎", actions.vote(entry.id, False, lang)),
+            )
+        )
+        last = [self._topics_button(lang)]
+        if unchecked:
+            last.insert(0, Button(t("button_show_original"), actions.original(entry.id)))
+        rows.append(tuple(last))
+        return Reply(tuple(paragraphs), lang, tuple(rows))
+
+    # ---- commands -----------------------------------------------------------------------
+
+    def _command(self, command: Command, user: User) -> Outcome:
+        lang = self.menu_lang(user)
+        t = Texts(self.kb, lang)
+        name = command.name.lower()
+        details = {"command": name if name in COMMANDS else "unknown"}
+        if name == "start":
+            opened = self._deep_link(command.payload, lang)
+            if opened is not None:
+                return Outcome((opened,), kind="command", details=details)
+            paragraphs = (
+                text(t("greeting")),
+                text(t("greeting_limits")),
+                (Span(t("privacy_short"), "italic"),),
+                text(t("ask_prompt")),
+            )
+            reply = Reply(paragraphs, lang, self._topic_rows(lang))
+            return Outcome((reply,), kind="command", details=details)
+        if name == "help":
+            reply = Reply(
+                (text(t("help")), text(t("help_commands"))),
+                lang,
+                ((self._topics_button(lang), self._language_button(lang)),),
+            )
+            return Outcome((reply,), kind="command", details=details)
+        if name == "topics":
+            return Outcome((self._topics_menu(lang),), kind="command", details=details)
+        if name == "language":
+            return Outcome((self._language_menu(lang),), kind="command", details=details)
+        if name == "privacy":
+            reply = Reply((text(t("privacy")), text(t("privacy_telegram"))), lang)
+            return Outcome((reply,), kind="command", details=details)
+        if name == "forget":
+            after = self.menu_lang(User(None, user.client_lang))
+            reply = Reply((text(Texts(self.kb, after)("forget_done")),), after)
+            return Outcome((reply,), forget=True, kind="command", details=details)
+        reply = Reply(
+            (text(t("unknown_command", command="/" + name)), text(t("help_commands"))),
+            lang,
+            ((self._topics_button(lang),),),
+        )
+        return Outcome((reply,), kind="command", details=details)
+
+    def _deep_link(self, payload: str, lang: str) -> Reply | None:
+        action = actions.parse_deep_link(payload) if payload else None
+        if action is None:
+            return None
+        if action.kind == "entry" and (entry := self.kb.entry(action.target)) is not None:
+            return self._answer(entry, lang)
+        if action.kind == "topic" and self.kb.topic(action.target) is not None:
+            return self._topic_page(action.target, lang, edit=False)
+        return None
+
+    # ---- buttons ------------------------------------------------------------------------
+
+    def _press(self, data: str | None, user: User) -> Outcome:
+        action = actions.parse(data)
+        menu_lang = self.menu_lang(user)
+        if action is None:
+            return self._stale(menu_lang)
+        lang = action.lang if action.lang in self.kb.languages else menu_lang
+        details: dict[str, str] = {"button": action.kind}
+        if action.kind == "entry" or action.kind == "original":
+            entry = self.kb.entry(action.target)
+            if entry is None:
+                return self._stale(lang)
+            shown = self.kb.source_language if action.kind == "original" else lang
+            details["entry"] = entry.id
+            return Outcome((self._answer(entry, shown),), kind="button", details=details)
+        if action.kind == "topic":
+            if self.kb.topic(action.target) is None:
+                return self._stale(lang)
+            return Outcome((self._topic_page(action.target, lang),), kind="button", details=details)
+        if action.kind == "menu":
+            return Outcome((self._topics_menu(lang, edit=True),), kind="button", details=details)
+        if action.kind == "langmenu":
+            reply = self._language_menu(lang, edit=True)
+            return Outcome((reply,), kind="button", details=details)
+        if action.kind == "language":
+            t = Texts(self.kb, lang)
+            confirm = Reply((text(t("language_set")),), lang, edit=True)
+            return Outcome(
+                (confirm, self._topics_menu(lang)),
+                set_language=lang,
+                kind="button",
+                details=details,
+            )
+        if action.kind == "none":
+            t = Texts(self.kb, lang)
+            reply = Reply(
+                (text(t("none_of_these_reply")),), lang, self._topic_rows(lang), edit=True
+            )
+            return Outcome((reply,), kind="button", details=details)
+        # A vote: counted without saying who voted, thanked with a notice.
+        if self.kb.entry(action.target) is None:
+            return self._stale(lang)
+        t = Texts(self.kb, lang)
+        return Outcome(
+            (),
+            notice=t("feedback_thanks"),
+            feedback=(action.target, action.vote),
+            kind="button",
+            details=details,
+        )
+
+    def _stale(self, lang: str) -> Outcome:
+        t = Texts(self.kb, lang)
+        reply = Reply((text(t("stale_button")),), lang, self._topic_rows(lang))
+        return Outcome((reply,), notice=t("stale_button"), kind="stale")
+
+    # ---- menus --------------------------------------------------------------------------
+
+    def _topics_button(self, lang: str) -> Button:
+        return Button(Texts(self.kb, lang)("button_topics"), actions.menu(lang))
+
+    def _language_button(self, lang: str) -> Button:
+        return Button(Texts(self.kb, lang)("button_language"), actions.language_menu(lang))
+
+    def _topic_rows(self, lang: str) -> tuple[tuple[Button, ...], ...]:
+        rows = [
+            (
+                Button(
+                    f"{topic.emoji} {topic.title.get(lang) or topic.slug}",
+                    actions.topic(topic.slug, lang),
+                ),
+            )
+            for topic in self.kb.topics
+        ]
+        rows.append((self._language_button(lang),))
+        return tuple(rows)
+
+    def _topics_menu(self, lang: str, edit: bool = False) -> Reply:
+        t = Texts(self.kb, lang)
+        return Reply((text(t("topics_heading")),), lang, self._topic_rows(lang), edit=edit)
+
+    def _topic_page(self, slug: str, lang: str, edit: bool = True) -> Reply:
+        topic = self.kb.topic(slug)
+        assert topic is not None
+        t = Texts(self.kb, lang)
+        title = topic.title.get(lang) or topic.slug
+        paragraphs = (
+            (Span(f"{topic.emoji} {title}", "bold"),),
+            text(topic.description.get(lang) or ""),
+            text(t("topic_heading", topic=title)),
+        )
+        rows = [
+            (
+                Button(
+                    _shorten(entry.title(lang, self.kb.source_language), BUTTON_LABEL_MAX),
+                    actions.entry(entry.id, lang),
+                ),
+            )
+            for entry in self.kb.entries_in(slug)
+        ]
+        rows.append((Button(t("button_back"), actions.menu(lang)),))
+        return Reply(paragraphs, lang, tuple(rows), edit=edit)
+
+    def _language_menu(self, lang: str, edit: bool = False) -> Reply:
+        t = Texts(self.kb, lang)
+        codes = list(self.kb.languages)
+        buttons = [Button(NATIVE_NAMES.get(code, code), actions.language(code)) for code in codes]
+        rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+        return Reply((text(t("language_prompt")),), lang, rows, edit=edit)
+
+
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u2028\u2029\ufeff]")
+
+
+def _clean(raw: str) -> str:
+    """The question without control characters and with whitespace collapsed."""
+    normalized = unicodedata.normalize("NFC", raw)
+    return " ".join(_CONTROL.sub(" ", normalized).split())
+
+
+def _shorten(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"

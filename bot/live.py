@@ -1,0 +1,89 @@
+"""The knowledge base being served, reloaded when maintainers edit the folder.
+
+A reload that finds errors changes nothing: the last good knowledge base stays live and the
+errors are reported (logged, and shown to admins who ask with /reload).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.dialog import Dialog
+from bot.kb import KnowledgeBase, Problem, check_knowledge, fingerprint, load_knowledge
+from bot.matching import Matcher
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Served:
+    """One consistent set: the knowledge base, its matcher and the dialog built on them."""
+
+    kb: KnowledgeBase
+    matcher: Matcher
+    dialog: Dialog
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase) -> Served:
+        matcher = Matcher(kb)
+        return cls(kb, matcher, Dialog(kb, matcher))
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    changed: bool
+    ok: bool
+    errors: tuple[Problem, ...] = ()
+
+    def summary(self) -> str:
+        if not self.changed:
+            return "knowledge unchanged"
+        if self.ok:
+            return "knowledge reloaded"
+        return (
+            f"knowledge NOT reloaded: {len(self.errors)} error(s); the previous version stays live"
+        )
+
+
+class LiveKnowledge:
+    """Holds the served knowledge; `current` is always a complete, valid set."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+        self._current = Served.build(load_knowledge(root))
+        self._seen = self._current.kb.fingerprint
+
+    @property
+    def current(self) -> Served:
+        return self._current
+
+    def reload_if_changed(self) -> ReloadResult:
+        """Reload when a YAML file was added, removed or modified since the last look."""
+        if fingerprint(self.root) == self._seen:
+            return ReloadResult(changed=False, ok=True)
+        return self.reload()
+
+    def reload(self) -> ReloadResult:
+        with self._lock:
+            self._seen = fingerprint(self.root)
+            result = check_knowledge(self.root)
+            if result.kb is None:
+                errors = tuple(result.report.errors)
+                for problem in errors:
+                    log.error("knowledge: %s", problem.format())
+                log.error(
+                    "knowledge NOT reloaded (%d errors); still serving the previous version",
+                    len(errors),
+                )
+                return ReloadResult(changed=True, ok=False, errors=errors)
+            self._current = Served.build(result.kb)
+            log.info(
+                "knowledge reloaded: %d entries, languages %s",
+                len(result.kb.entries),
+                " ".join(result.kb.languages),
+            )
+            return ReloadResult(changed=True, ok=True)

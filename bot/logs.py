@@ -1,0 +1,63 @@
+"""Logging that is safe for users in danger.
+
+- The bot token never appears: every record passes a filter that replaces anything shaped
+  like a token (or the configured one) before it is written. httpx logs request URLs, which
+  contain the token, at INFO, so its logger is raised to WARNING as well.
+- Our own log lines never carry message text together with anything that identifies a user;
+  handlers log the kind of update and the decision, not who sent what. python-telegram-bot
+  prints whole updates at DEBUG, so its loggers never go below INFO.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_TOKEN_SHAPE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
+
+
+class RedactSecrets(logging.Filter):
+    """Rewrites each record's message with secrets replaced by `<redacted>`."""
+
+    def __init__(self, secrets: list[str] | None = None) -> None:
+        super().__init__()
+        self.secrets = [s for s in (secrets or []) if s]
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "<redacted>")
+        return _TOKEN_SHAPE.sub("<redacted>", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = self.redact(message)
+        if record.exc_info and record.exc_info[1] is not None:
+            # Exception texts can quote URLs too; keep only the redacted rendering.
+            formatted = logging.Formatter().formatException(record.exc_info)
+            cleaned += "\n" + self.redact(formatted)
+            record.exc_info = None
+            record.exc_text = None
+        record.msg, record.args = cleaned, None
+        return True
+
+
+def configure(level: str, secrets: list[str] | None = None) -> RedactSecrets:
+    """Set up the root logger once, with the redaction filter on every handler."""
+    root = logging.getLogger()
+    if not root.handlers:
+        stream = logging.StreamHandler()
+        stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(stream)
+    root.setLevel(level)
+    redactor = RedactSecrets(secrets)
+    for handler in root.handlers:
+        for existing in [f for f in handler.filters if isinstance(f, RedactSecrets)]:
+            handler.removeFilter(existing)
+        handler.addFilter(redactor)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # python-telegram-bot's DEBUG output prints whole updates: message texts next to user ids
+    # and names. Never below INFO, whatever BOT_LOG_LEVEL says.
+    telegram_level = max(logging.getLevelName(level), logging.INFO)
+    logging.getLogger("telegram").setLevel(telegram_level)
+    return redactor
