@@ -30,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.matching.normalize import stem, tokens_with_case
-from bot.matching.stopwords import STOPWORDS
+from bot.matching.stopwords import QUESTION_WORDS, STOPWORDS
 from bot.matching.synonyms import SynonymGroup, SynonymMap, is_concept
 
 FloatArray = npt.NDArray[np.float32]
@@ -58,10 +58,14 @@ class Weights:
     stopword: float = 0.25
     answer: float = 1.0
     other_language: float = 0.15
+    # A phrasing matched this closely (0-1, on the phrasing's own score) is taken as the
+    # question itself: the entry's score moves towards 1.
+    exact: float = 0.8
     concept_df: float = 0.005
     char_min: int = 3
     char_max: int = 5
     char_stopwords: bool = False
+    char_on_stems: bool = False
     keep_term_words: bool = True
 
 
@@ -72,6 +76,7 @@ class Analysis:
     words: tuple[str, ...]
     corrections: tuple[tuple[str, str], ...]
     features: tuple[str, ...]
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,8 @@ class Candidate:
     word: float
     coverage: float
     matched: tuple[str, ...] = field(default=())
+    # Whether the shared words include a content word (not only question or function words).
+    substantive: bool = True
 
 
 class _Vectors:
@@ -161,6 +168,7 @@ class MatchIndex:
         self.group_size = np.array(group_sizes, dtype=np.float32)
         self.group_start = _starts(group_sizes)
         self.entry_group_start = _starts([len(by_lang) for by_lang in grouped.values()])
+
         self.group_of = np.repeat(np.arange(len(group_sizes), dtype=np.int32), group_sizes)
         entry_of_group = np.repeat(
             np.arange(len(self.entries), dtype=np.int32), [len(b) for b in grouped.values()]
@@ -170,6 +178,7 @@ class MatchIndex:
         self.synonym_groups = tuple(synonyms)
         self.synonyms = SynonymMap(self.synonym_groups)
         self._stop_features = {stem(w) for w in STOPWORDS}
+        self._light_features = self._stop_features | {stem(w) for w in QUESTION_WORDS}
         raw = [tokens_with_case(p.text) for p in self.phrasings]
         known = set(self.synonyms.words)
         for words in raw:
@@ -179,18 +188,20 @@ class MatchIndex:
         for word in sorted(known):
             if not word.isdigit():
                 self._buckets.setdefault(word[0], []).append(word)
-        analyses = [self._features(*_unzip(words)) for words in raw]
+        terms = [self._terms(*_unzip(words)) for words in raw]
+        analyses = [self._features(t) for t in terms]
         n = max(1, len(self.phrasings))
         self._concept_idf = math.log((n + 1) / (self.weights.concept_df * n + 1)) + 1.0
         self._words = _Vectors([Counter(f) for f in analyses], self._word_weight)
-        self._chars = _Vectors([self._char_counts(f) for f in analyses], _same)
+        char_docs = [self._char_counts(t) for t in terms]
+        self._chars = _Vectors(char_docs, _same)
         self._word_sets = [frozenset(f) for f in analyses]
         # One "centroid" document per entry and language: all its phrasings together.
         group_words: list[Counter[str]] = [Counter() for _ in group_sizes]
         group_chars: list[Counter[str]] = [Counter() for _ in group_sizes]
         for d, feats in enumerate(analyses):
             group_words[self.group_of[d]].update(feats)
-            group_chars[self.group_of[d]].update(self._char_counts(feats))
+            group_chars[self.group_of[d]].update(char_docs[d])
         self._centroid_words = _Vectors(group_words, self._word_weight)
         self._centroid_chars = _Vectors(group_chars, _same)
         # The answer of each entry and language: its words also say what the entry is about
@@ -199,7 +210,8 @@ class MatchIndex:
         group_keys = [(e, lang) for e, by_lang in grouped.items() for lang in by_lang]
         self.group_lang = np.array([lang for _, lang in group_keys])
         answer_words = [
-            Counter(self._features(*_split_case(self.answers.get(key, "")))) for key in group_keys
+            Counter(self._features(self._terms(*_split_case(self.answers.get(key, "")))))
+            for key in group_keys
         ]
         self._answer_words = _Vectors(answer_words, self._word_weight) if self.answers else None
 
@@ -216,8 +228,9 @@ class MatchIndex:
         pairs = tokens_with_case(text)
         words = [w for w, _ in pairs]
         corrected, corrections = self._correct(words)
-        features = self._features(corrected, [u for _, u in pairs])
-        return Analysis(tuple(corrected), tuple(corrections), tuple(features))
+        terms = self._terms(corrected, [u for _, u in pairs])
+        features = self._features(terms)
+        return Analysis(tuple(corrected), tuple(corrections), tuple(features), tuple(terms))
 
     def _correct(self, words: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
         out: list[str] = []
@@ -226,7 +239,7 @@ class MatchIndex:
             if word in self._known or len(word) < 4 or word.isdigit():
                 out.append(word)
                 continue
-            max_edits = 1 if len(word) < 9 else 2
+            max_edits = 1 if len(word) < 12 else 2
             bucket = self._buckets.get(word[0], [])
             best = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=max_edits)
             if best is None:
@@ -236,18 +249,25 @@ class MatchIndex:
                 corrections.append((word, best[0]))
         return out, corrections
 
-    def _features(self, words: Sequence[str], capitals: Sequence[bool]) -> list[str]:
-        applied = self.synonyms.apply(words, capitals, self.weights.keep_term_words)
-        return [w if is_concept(w) else stem(w) for w in applied]
+    def _terms(self, words: Sequence[str], capitals: Sequence[bool]) -> list[str]:
+        """The words with synonym concepts added (or substituted)."""
+        return self.synonyms.apply(words, capitals, self.weights.keep_term_words)
 
-    def _char_counts(self, features: Sequence[str]) -> Counter[str]:
-        # Character n-grams of the stemmed content words and concepts, padded with spaces.
+    @staticmethod
+    def _features(terms: Sequence[str]) -> list[str]:
+        """Word features: stems of words, concepts as they are."""
+        return [t if is_concept(t) else stem(t) for t in terms]
+
+    def _char_counts(self, terms: Sequence[str]) -> Counter[str]:
+        # Character n-grams of the whole words (long compounds such as
+        # "maahanmuuttovirasto" stay distinct) and concepts, padded with spaces.
         counts: Counter[str] = Counter()
         lo, hi = self.weights.char_min, self.weights.char_max
-        for feature in features:
+        for term in terms:
+            feature = term if is_concept(term) else stem(term)
             if feature in self._stop_features and not self.weights.char_stopwords:
                 continue
-            padded = f" {feature} "
+            padded = f" {term if not self.weights.char_on_stems else feature} "
             for n in range(lo, hi + 1):
                 for i in range(max(1, len(padded) - n + 1)):
                     counts[padded[i : i + n]] += 1
@@ -267,7 +287,7 @@ class MatchIndex:
         if not analysis.features or not self.phrasings:
             return analysis, []
         w = self.weights
-        char_query = self._char_counts(analysis.features)
+        char_query = self._char_counts(analysis.terms)
         char_scores, _ = self._chars.query(char_query)
         query_words = Counter(analysis.features)
         word_scores, word_ids = self._words.query(query_words)
@@ -291,12 +311,17 @@ class MatchIndex:
                 other, group_scores * (1.0 - w.other_language * lang_confidence), group_scores
             )
         entry_scores = np.maximum.reduceat(group_scores, self.entry_group_start)
+        if w.exact < 1.0:
+            closest = np.maximum.reduceat(best, self.entry_group_start)
+            boost = np.clip((closest - w.exact) / (1.0 - w.exact), 0.0, 1.0)
+            entry_scores = entry_scores + boost * (1.0 - entry_scores)
         order = np.argsort(-entry_scores, kind="stable")[:top]
         candidates = []
         for e in order:
             docs = np.flatnonzero(self.entry_of == e)
             best_doc = int(docs[np.argmax(combined[docs])])
             matched = tuple(f for f in analysis.features if f in self._word_sets[best_doc])
+            substantive = any(f not in self._light_features for f in matched)
             candidates.append(
                 Candidate(
                     entry=self.entries[e],
@@ -306,6 +331,7 @@ class MatchIndex:
                     word=float(word_scores[best_doc]),
                     coverage=float(coverage[best_doc]),
                     matched=matched,
+                    substantive=substantive,
                 )
             )
         return analysis, candidates

@@ -24,6 +24,7 @@ _SCRIPT_LANGS = {
     "latin": ("en", "es", "fi", "is", "pl"),
 }
 _WORD = re.compile(r"\w+")
+SHORT_TEXT_LETTERS = 15
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,17 @@ class LanguageModel:
         # Per-feature log-likelihood margin, scaled by how much text there is: a long text with
         # a small per-feature margin is still clear, a two-word text needs a bigger one.
         confidence = 1.0 - math.exp(-margin * math.sqrt(n))
+        letters = sum(1 for ch in text if ch.isalpha())
+        if (
+            prior is not None
+            and prior in self._log_p
+            and prior not in scores
+            and letters < SHORT_TEXT_LETTERS
+            and confidence < 0.95
+        ):
+            # A few letters of another script from an Arabic or Cyrillic reader are usually
+            # a name ("IOM?", "Twitter"), not a switch of language.
+            return LanguageGuess(prior, 0.0, tuple(ranked))
         if prior is not None and prior in scores and prior != best:
             prior_gap = best_score - scores[prior]
             if prior_gap * math.sqrt(n) < 1.5:

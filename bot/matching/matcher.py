@@ -27,7 +27,7 @@ class Thresholds:
     own phrasings (held out one at a time) against out-of-scope questions from public
     datasets; never on the evaluation questions."""
 
-    answer: float = 0.21
+    answer: float = 0.23
     # Lead needed over the best entry of another topic, and over any other entry.
     margin: float = 0.03
     entry_margin: float = 0.0
@@ -151,8 +151,12 @@ class Matcher:
 def decide(
     candidates: Sequence[Candidate], t: Thresholds, topic_of: Mapping[str, str]
 ) -> tuple[Status, str | None, tuple[Suggestion, ...]]:
-    """Answer when the best entry is good enough and clearly ahead of the next one; suggest
-    the close runners-up when it is good but not clear; otherwise admit we do not know."""
+    """Answer when the best entry is good enough and clearly ahead of other topics; suggest
+    the close runners-up when it is good but not clear; otherwise admit we do not know.
+
+    With an answer, the suggestions are the entries that came close (usually in the same
+    topic); the dialog offers them as buttons under the answer.
+    """
     if not candidates or candidates[0].score < t.suggest:
         return "none", None, ()
     first = candidates[0]
@@ -160,19 +164,21 @@ def decide(
     other_topic = next(
         (c.score for c in candidates[1:] if topic_of[c.entry] != topic_of[first.entry]), 0.0
     )
-    if (
-        first.score >= t.answer
-        and first.score - other_topic >= t.margin
-        and first.score - second >= t.entry_margin
-    ):
-        return "answer", first.entry, ()
     floor = max(t.suggest, first.score - t.spread)
-    suggestions = tuple(
+    close = tuple(
         Suggestion(c.entry, topic_of[c.entry], c.score, t.percent(c.score))
         for c in candidates[: t.max_suggestions]
         if c.score >= floor
     )
-    return "suggest", None, suggestions
+    if (
+        first.score >= t.answer
+        and first.substantive
+        and first.score - other_topic >= t.margin
+        and first.score - second >= t.entry_margin
+    ):
+        # Close runners-up travel with the answer, so the bot can offer them as buttons.
+        return "answer", first.entry, close[1:]
+    return "suggest", None, close
 
 
 def _language_texts(kb: KnowledgeBase) -> dict[str, list[str]]:

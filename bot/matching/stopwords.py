@@ -57,3 +57,22 @@ _DIGITS = "0 1 2 3 4 5 6 7 8 9"
 STOPWORDS: frozenset[str] = frozenset(
     fold(word) for words in (*_WORDS.values(), _DIGITS) for word in words.split()
 )
+
+
+# Question words: they say what kind of answer is wanted, not what it is about. A question
+# that shares only these (and function words) with a phrasing is not about that entry:
+# "what is 2+2" is not about "what was discussed at Tampere 2.0".
+_QUESTION_WORDS = {
+    "en": "what whats who whom whose when where why how which",
+    "es": "que quien quienes cuando donde porque como cual cuales cuanto cuanta cuantos cuantas",
+    "fi": "mika mita mitka kuka ketka milloin missa mista mihin miksi miten kuinka paljonko",
+    "is": "hvad hver hverjir hvenaer hvar hvers hvernig hvada hversu",
+    "pl": "co kto kiedy gdzie dlaczego czemu jak jaki jaka jakie ile ktory ktora ktore",
+    "ru": "что кто когда где почему зачем как какои какая какие сколько куда откуда",
+    "uk": "що хто коли де чому навіщо як якии яка які скільки куди",
+    "ar": "ما ماذا من متي اين لماذا كيف اي كم",
+}
+
+QUESTION_WORDS: frozenset[str] = frozenset(
+    fold(word) for words in _QUESTION_WORDS.values() for word in words.split()
+)
