@@ -186,7 +186,7 @@ class _Loader:
                 hint += f" (allowed here: {', '.join(allowed)})"
             self.report.error(path, line, f"unknown key '{key}'", hint)
         elif kind == "missing":
-            self.report.error(path, line, f"missing '{loc[-1]}' in {where}", "add it")
+            self.report.error(path, line, f"missing '{loc[-1]}' in {_dotted(loc[:-1])}", "add it")
         elif kind in ("string_type", "str_type"):
             self.report.error(
                 path,
@@ -230,7 +230,10 @@ class _Loader:
             )
         elif kind == "value_error":
             message = str(error.get("ctx", {}).get("error", error["msg"]))
-            self.report.error(path, line, f"{where}: {message}", "correct the value")
+            hint = "correct the value"
+            if "https://" in message:
+                hint = "use the page's https:// address, as listed in ../shared/sources.md"
+            self.report.error(path, line, f"{where}: {message}", hint)
         elif kind == "too_short":
             self.report.error(
                 path, line, f"{where} has too few items", error["msg"].replace("Tuple", "list")
@@ -416,6 +419,7 @@ class _Loader:
     ) -> list[Entry]:
         entries: list[Entry] = []
         where: dict[str, tuple[Path, int]] = {}
+        unparsed_articles = self._raw_ids(self.root / "articles.yaml", "articles")
         questions_seen: dict[str, tuple[str, Path, int]] = {}
         for path, file in faq_files:
             if file is None:
@@ -462,7 +466,7 @@ class _Loader:
                 )
                 self._check_unchecked(path, loc, entry.unchecked, config, what)
                 for s_index, source in enumerate(entry.sources):
-                    if source not in articles:
+                    if source not in articles and source not in unparsed_articles:
                         self.report.error(
                             path,
                             self._line(path, *loc, "sources", s_index),
@@ -514,12 +518,18 @@ class _Loader:
                             f"keep answers under {config.answer_soft_limit} for small screens",
                         )
         known = {entry.id for entry in entries}
+        # Entries of a file that failed to validate still exist for the maintainer: resolve
+        # references to them, so one typo does not cascade into dozens of errors.
+        unparsed: set[str] = set()
+        for path, file in faq_files:
+            if file is None:
+                unparsed |= self._raw_ids(path, "entries")
         for entry in entries:
             path, _ = where[entry.id]
             doc = self.docs[path]
             index = _index_of(doc, entry.id)
             for r_index, related in enumerate(entry.related):
-                if related not in known:
+                if related not in known and related not in unparsed:
                     self.report.error(
                         path,
                         doc.line_of(("entries", index, "related", r_index)),
@@ -535,8 +545,9 @@ class _Loader:
                     )
         if topics:
             counts = Counter(entry.topic for entry in entries)
+            failed = {path.stem for path, file in faq_files if file is None}
             for slug in topics:
-                if counts[slug] == 0:
+                if counts[slug] == 0 and slug not in failed:
                     self.report.warning(
                         self.root / "topics.yaml",
                         self._line(self.root / "topics.yaml", "topics"),
@@ -659,6 +670,16 @@ class _Loader:
                         "a term can mean only one thing; keep it in one group",
                     )
                 owner[key] = group.id
+
+    def _raw_ids(self, path: Path, key: str) -> set[str]:
+        """Ids written in a file that failed validation (empty when it validated)."""
+        doc = self.docs.get(path)
+        if doc is None or not isinstance(doc.data, dict):
+            return set()
+        items = doc.data.get(key)
+        if not isinstance(items, list):
+            return set()
+        return {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
 
     def _duplicate(
         self,

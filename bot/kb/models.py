@@ -258,7 +258,12 @@ class LocaleFile(Strict):
         default=False, description="true while no person has checked this translation."
     )
     months: Annotated[tuple[Text, ...], Field(min_length=12, max_length=12)] = Field(
-        description="Month names, January first, as used in 'October 2019'."
+        description="Month names, January first, as used in 'October 2019' (date_month)."
+    )
+    months_of_day: Annotated[tuple[Text, ...], Field(min_length=12, max_length=12)] | None = Field(
+        default=None,
+        description="Month names as used after a day ('24 октября'), where the language "
+        "inflects them (date_day); leave out when they are the same as `months`.",
     )
     strings: dict[str, Text]
 
