@@ -1,0 +1,104 @@
+"""Shared fixtures: the shipped knowledge base, copies to break, and a running bot."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from telegram import Update
+from telegram.ext import Application
+
+from bot.channels.telegram.app import build_application
+from bot.channels.telegram.ratelimit import PatientRateLimiter
+from bot.config import Settings
+from bot.kb import KnowledgeBase, load_knowledge
+from bot.live import LiveKnowledge
+from bot.matching import Matcher
+from bot.store import SqliteStore
+from tests.fakebotapi import FakeBotApi
+
+ROOT = Path(__file__).resolve().parents[1]
+KNOWLEDGE = ROOT / "knowledge"
+SHARED = ROOT.parent / "shared"
+TOKEN = "123456789:" + "AAH" + "x" * 32
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return load_knowledge(KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
+def matcher(kb: KnowledgeBase) -> Matcher:
+    return Matcher(kb)
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A private copy of the shipped knowledge folder that a test may break."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, target)
+    return target
+
+
+def settings_for(api: FakeBotApi, tmp_path: Path, **extra: object) -> Settings:
+    values: dict[str, object] = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "BOT_DATABASE_PATH": str(tmp_path / "state" / "bot.sqlite3"),
+        "BOT_RELOAD_SECONDS": 0,
+        **extra,
+    }
+    # model_validate reads neither the environment nor .env: tests see only these values.
+    return Settings.model_validate(values)
+
+
+@pytest.fixture
+async def fake_api() -> AsyncIterator[FakeBotApi]:
+    api = FakeBotApi(TOKEN)
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@dataclass
+class RunningBot:
+    app: Application  # type: ignore[type-arg]
+    api: FakeBotApi
+    store: SqliteStore
+    live: LiveKnowledge
+
+
+async def start_bot(
+    api: FakeBotApi, tmp_path: Path, knowledge: Path = KNOWLEDGE, **extra: object
+) -> RunningBot:
+    """Start the real Application as `run_polling` does: initialize, post_init, start, poll."""
+    settings = settings_for(api, tmp_path, **extra)
+    live = LiveKnowledge(knowledge)
+    store = SqliteStore(settings.database_path)
+    app = build_application(settings, live, store, PatientRateLimiter(first_delay=0.05))
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
+    return RunningBot(app, api, store, live)
+
+
+async def stop_bot(bot: RunningBot) -> None:
+    assert bot.app.updater is not None
+    await bot.app.updater.stop()
+    await bot.app.stop()
+    await bot.app.shutdown()
+    bot.store.close()
+
+
+@pytest.fixture
+async def running_bot(fake_api: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    bot = await start_bot(fake_api, tmp_path, BOT_ADMIN_IDS="999")
+    yield bot
+    await stop_bot(bot)

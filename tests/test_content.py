@@ -1,0 +1,134 @@
+"""The curated FAQ itself: coverage, accuracy rules and honest evaluation."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+from rapidfuzz import fuzz
+
+from bot.kb import CONTRACT_TOPICS, KnowledgeBase
+from bot.matching.normalize import fold
+from tests.conftest import KNOWLEDGE, ROOT, SHARED
+
+LANGUAGES = ("en", "ar", "es", "fi", "is", "pl", "ru", "uk")
+ALLOW_LIST = ROOT / "knowledge" / "allowed-urls.txt"
+URL = r"https?://[\w.-]+\.[a-z]{2,}[^\s\"'<>)]*"
+
+
+def test_coverage_of_topics_and_entries(kb: KnowledgeBase) -> None:
+    assert len(kb.entries) >= 40
+    per_topic = Counter(entry.topic for entry in kb.entries)
+    assert set(per_topic) == set(CONTRACT_TOPICS)
+    assert all(per_topic[slug] >= 4 for slug in CONTRACT_TOPICS), per_topic
+    assert per_topic["iceland"] >= 8
+    assert per_topic["lgbti"] >= 8
+
+
+def test_every_entry_has_five_phrasings_and_an_answer_in_every_language(kb: KnowledgeBase) -> None:
+    for entry in kb.entries:
+        for lang in LANGUAGES:
+            assert len(entry.questions.get(lang)) >= 5, (entry.id, lang)
+            assert entry.answer.get(lang), (entry.id, lang)
+
+
+def test_translations_are_marked_unchecked(kb: KnowledgeBase) -> None:
+    for entry in kb.entries:
+        assert set(entry.unchecked) == set(LANGUAGES) - {"en"}, entry.id
+    for lang in LANGUAGES:
+        assert kb.locale(lang).unchecked == (lang != "en")
+
+
+def test_required_practical_entries_exist(kb: KnowledgeBase) -> None:
+    ids = {entry.id for entry in kb.entries}
+    assert {"iom-what", "iom-contact-nordic"} <= ids
+    assert {
+        "iceland-work",
+        "iceland-study",
+        "iceland-asylum",
+        "iceland-quota-refugees",
+        "iceland-permits",
+        "iceland-official-info",
+        "iceland-why-come",
+    } <= ids
+    assert {"lgbti-iom-friendly", "lgbti-threatened", "lgbti-staff-training"} <= ids
+
+
+def urls_in_knowledge() -> set[str]:
+    found: set[str] = set()
+    for path in KNOWLEDGE.rglob("*.yaml"):
+        found |= set(re.findall(URL, path.read_text(encoding="utf-8")))
+    return {u.rstrip(".,)") for u in found}
+
+
+def allowed_urls() -> set[str]:
+    sources = (SHARED / "sources.md").read_text(encoding="utf-8")
+    allowed = set(re.findall(URL, sources))
+    if ALLOW_LIST.exists():
+        for line in ALLOW_LIST.read_text(encoding="utf-8").splitlines():
+            url, _, comment = line.partition("#")
+            if url.strip():
+                assert comment.strip(), f"{url.strip()}: say where it was verified"
+                allowed.add(url.strip())
+    return {u.rstrip(".,;") for u in allowed}
+
+
+@pytest.mark.skipif(not (SHARED / "sources.md").exists(), reason="needs ../shared/sources.md")
+def test_every_url_comes_from_the_sources_or_the_allow_list() -> None:
+    allowed = allowed_urls()
+    schema_urls = {u for u in urls_in_knowledge() if "json-schema.org" in u}
+    unknown = sorted(urls_in_knowledge() - allowed - schema_urls)
+    assert unknown == [], f"URLs not listed in sources.md or {ALLOW_LIST.name}: {unknown}"
+
+
+def test_answers_mention_no_number_absent_from_the_sources(kb: KnowledgeBase) -> None:
+    """Every number in an English answer appears in sources.md (or is a small count)."""
+    sources = (SHARED / "sources.md").read_text(encoding="utf-8")
+    numbers_in_sources = set(re.findall(r"\d[\d,.]*\d|\d", sources.replace("\u202f", "")))
+    for entry in kb.entries:
+        answer = entry.answer.get("en") or ""
+        for number in re.findall(r"\d[\d,.]*\d|\d", answer):
+            clean = number.rstrip(".,")
+            if len(clean) <= 1:
+                continue
+            assert clean in numbers_in_sources or clean.replace(",", "") in numbers_in_sources, (
+                entry.id,
+                clean,
+            )
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "dev.yaml").exists(), reason="needs ../shared/eval")
+def test_no_evaluation_question_was_copied_into_the_knowledge_base(kb: KnowledgeBase) -> None:
+    """dev.yaml measures how matching generalizes, so none of its questions may be a phrasing.
+
+    95 catches a copy with a typo or punctuation changed; different questions that share a
+    long name ("the International Organization for Migration") stay below it.
+    """
+    cases = yaml.safe_load((SHARED / "eval" / "dev.yaml").read_text(encoding="utf-8"))["cases"]
+    dev = [" ".join(re.findall(r"\w+", fold(c["q"]))) for c in cases]
+    copies = []
+    for entry in kb.entries:
+        for lang in LANGUAGES:
+            for question in entry.questions.get(lang):
+                mine = " ".join(re.findall(r"\w+", fold(question)))
+                copies += [(entry.id, question, t) for t in dev if fuzz.ratio(mine, t) >= 95]
+    assert copies == [], "questions copied from the evaluation set"
+
+
+def test_every_yaml_file_names_its_schema() -> None:
+    for path in KNOWLEDGE.rglob("*.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        target = (path.parent / first.split("=", 1)[1]).resolve()
+        assert target.is_file(), (path, target)
+
+
+def test_committed_schemas_match_the_models(tmp_path: Path) -> None:
+    from bot.kb.schema import SCHEMA_DIR, schema_texts
+
+    for name, text in schema_texts().items():
+        committed = (KNOWLEDGE / SCHEMA_DIR / name).read_text(encoding="utf-8")
+        assert committed == text, f"{name} is stale: run `python -m bot schema`"
