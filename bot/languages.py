@@ -12,7 +12,7 @@ LangCode = Literal["en", "ar", "es", "fi", "is", "pl", "ru", "uk"]
 
 LANGUAGES: Final[tuple[LangCode, ...]] = get_args(LangCode)
 
-NATIVE_NAMES: Final[dict[LangCode, str]] = {
+NATIVE_NAMES: Final[dict[str, str]] = {
     "en": "English",
     "ar": "العربية",
     "es": "Español",
