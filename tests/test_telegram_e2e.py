@@ -324,7 +324,8 @@ async def test_groups_answer_only_mentions_replies_and_addressed_commands(
     assert "/topics" in sent["text"]
     reply_to = updates.bot_message(updates.GROUP_ID, "earlier answer", 42, BOT_ID)
     sent = await ask(
-        running_bot, updates.text("and can I study in Iceland?", group=True, reply_to_message=reply_to)
+        running_bot,
+        updates.text("and can I study in Iceland?", group=True, reply_to_message=reply_to),
     )
     assert "study" in sent["text"].lower()
 

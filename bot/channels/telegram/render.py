@@ -34,13 +34,18 @@ def paragraphs_html(reply: Reply) -> list[str]:
 def to_messages(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
     """The reply as one or more HTML messages, each at most `limit` characters.
 
-    Paragraphs are never split unless one alone is too long; then it is cut at line or word
-    boundaries (never inside a tag, since one span's markup is kept whole when possible).
+    Paragraphs are never split unless one alone is too long; such a paragraph loses its
+    styling (a tag cannot span two messages) and is cut at line or word boundaries.
     """
+    mark = RLM if reply.right_to_left else ""
     messages: list[str] = []
     current = ""
-    for paragraph in paragraphs_html(reply):
-        for piece in _pieces(paragraph, limit):
+    for html, paragraph in zip(paragraphs_html(reply), reply.paragraphs, strict=True):
+        pieces = [html]
+        if len(html) > limit:
+            plain = mark + escape("".join(span.text for span in paragraph), quote=False)
+            pieces = _cut(plain, limit)
+        for piece in pieces:
             candidate = f"{current}\n\n{piece}" if current else piece
             if len(candidate) <= limit:
                 current = candidate
@@ -52,16 +57,12 @@ def to_messages(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
     return messages or [""]
 
 
-def _pieces(paragraph: str, limit: int) -> list[str]:
-    if len(paragraph) <= limit:
-        return [paragraph]
+def _cut(text: str, limit: int) -> list[str]:
+    """Escaped plain text in pieces of at most `limit`, never inside an `&...;` entity."""
     pieces: list[str] = []
-    rest = paragraph
+    rest = text
     while len(rest) > limit:
         cut = max(rest.rfind("\n", 0, limit), rest.rfind(" ", 0, limit))
-        # Never cut inside a tag or an entity.
-        while cut > 0 and (rest.rfind("<", 0, cut) > rest.rfind(">", 0, cut)):
-            cut = rest.rfind(" ", 0, rest.rfind("<", 0, cut))
         if cut <= 0:
             cut = limit
             while rest.rfind("&", 0, cut) > rest.rfind(";", 0, cut):

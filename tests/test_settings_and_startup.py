@@ -1,0 +1,168 @@
+"""Settings errors, start-up lines and the logging rules, through the real command line."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import SettingsError, load_settings
+from bot.logs import RedactSecrets
+from tests.conftest import ROOT, TOKEN
+from tests.fakebotapi import FakeBotApi
+
+
+def run_bot(
+    args: list[str], env: dict[str, str], cwd: Path, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**clean, "PYTHONPATH": str(ROOT), **env},
+        timeout=timeout,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("TELEGRAM_BOT_TOKEN", "12345", "does not look like a bot token"),
+        ("BOT_ADMIN_IDS", "alice,bob", "numeric Telegram user ids"),
+        ("BOT_WEBHOOK_PORT", "seventy", "BOT_WEBHOOK_PORT"),
+        ("BOT_LOG_LEVEL", "LOUD", "BOT_LOG_LEVEL"),
+        ("TELEGRAM_API_BASE_URL", "ftp://x", "must start with http"),
+        ("BOT_DEFAULT_LANGUAGE", "de", "must be one of"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_the_variable(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    result = run_bot(["validate"], {variable: value}, tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert variable in lines[0]
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_malformed_token_is_never_echoed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    almost = "123456:short-but-secret"
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", almost)
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env_file=None)
+    assert almost not in str(caught.value)
+
+
+def test_settings_come_from_a_dot_env_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(("TELEGRAM_", "BOT_")):
+            monkeypatch.delenv(name)
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nBOT_ADMIN_IDS=1, 2\nBOT_LOG_LEVEL=debug\n")
+    settings = load_settings(env_file)
+    assert settings.token is not None
+    assert settings.token.get_secret_value() == TOKEN
+    assert TOKEN not in repr(settings)
+    assert settings.admin_ids == frozenset({1, 2})
+    assert settings.log_level == "DEBUG"
+
+
+def test_redaction_filter_hides_tokens_in_messages_and_tracebacks() -> None:
+    redact = RedactSecrets([TOKEN])
+    record = logging.LogRecord(
+        "httpx", logging.INFO, __file__, 1, "POST %s", (f"https://x/bot{TOKEN}/getMe",), None
+    )
+    redact.filter(record)
+    assert TOKEN not in record.getMessage()
+    other = "987654321:ABCdefGHIjklMNOpqrSTUvwxYZ0123456789"
+    assert other not in redact.redact(f"token {other} leaked")
+    try:
+        raise RuntimeError(f"failed calling https://api.telegram.org/bot{TOKEN}/sendMessage")
+    except RuntimeError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", (), sys.exc_info())
+    redact.filter(record)
+    assert TOKEN not in record.getMessage()
+    assert "RuntimeError" in record.getMessage()
+
+
+async def test_run_with_a_rejected_token_exits_with_one_line(
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
+    import asyncio
+
+    fake_api.reject_token = True
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": fake_api.base_url,
+        "BOT_DATABASE_PATH": str(tmp_path / "db.sqlite3"),
+    }
+    result = await asyncio.to_thread(run_bot, ["run"], env, ROOT)
+    assert result.returncode == 1
+    assert "Telegram rejected TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert TOKEN not in result.stderr + result.stdout
+
+
+def test_run_with_an_unreachable_api_exits_with_one_line(tmp_path: Path) -> None:
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
+        "BOT_DATABASE_PATH": str(tmp_path / "db.sqlite3"),
+    }
+    result = run_bot(["run"], env, ROOT)
+    assert result.returncode == 1
+    assert "cannot reach the Telegram Bot API at http://127.0.0.1:9" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+async def test_run_prints_one_startup_line_then_serves(
+    fake_api: FakeBotApi, tmp_path: Path
+) -> None:
+    import asyncio
+
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))},
+        "PYTHONPATH": str(ROOT),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": fake_api.base_url,
+        "BOT_DATABASE_PATH": str(tmp_path / "state" / "bot.sqlite3"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stderr is not None
+        line = (await asyncio.wait_for(process.stderr.readline(), 30)).decode()
+        expected = "knowledge loaded (48 entries, languages en ar es fi is pl ru uk)"
+        assert line.startswith(f"@migration_faq_test_bot: {expected}")
+        assert "mode: long polling" in line
+        assert str(tmp_path / "state" / "bot.sqlite3") in line
+        from tests import updates
+
+        fake_api.push(updates.text("What is the Global Compact for Migration?", lang="en"))
+        sent = await fake_api.wait_for("sendMessage", 1, within=30)
+        assert "23 objectives" in sent[-1]["text"]
+        assert (tmp_path / "state" / "bot.sqlite3").exists()
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), 30)
+    assert process.stderr is not None
+    rest = (await process.stderr.read()).decode()
+    assert TOKEN not in rest
