@@ -32,6 +32,7 @@ import yaml
 from bot.kb import load_knowledge
 from bot.matching.index import Candidate, MatchIndex, Phrasing, Weights
 from bot.matching.matcher import Matcher, Thresholds, decide
+from bot.matching.semantic import load_embedder
 
 FOLDS = 5
 MAX_FALSE_ANSWERS = 0.02
@@ -59,7 +60,11 @@ def held_out(matcher: Matcher) -> list[Outcome]:
         train = [p for p in phrasings if position[p] % FOLDS != fold]
         test = [p for p in phrasings if position[p] % FOLDS == fold]
         index = MatchIndex(
-            train, matcher.index.synonym_groups, matcher.index.weights, matcher.index.answers
+            train,
+            matcher.index.synonym_groups,
+            matcher.index.weights,
+            matcher.index.answers,
+            matcher.index.embedder,
         )
         for p in test:
             candidates = search(matcher, index, p.text)
@@ -176,6 +181,9 @@ def main() -> int:
     parser.add_argument(
         "--weights", default="", help="override index weights, e.g. 'char=0.5,agreement=0.2'"
     )
+    parser.add_argument(
+        "--semantic", action="store_true", help="with the optional wordllama signal"
+    )
     args = parser.parse_args()
     if not benchdata.available():
         print(
@@ -184,7 +192,11 @@ def main() -> int:
         return 2
     kb = load_knowledge(args.knowledge)
     started = time.perf_counter()
-    matcher = Matcher(kb)
+    embedder = load_embedder() if args.semantic else None
+    if args.semantic and embedder is None:
+        print("wordllama is not installed: pip install '.[semantic]'", file=sys.stderr)
+        return 2
+    matcher = Matcher(kb, embedder=embedder)
     if args.weights:
         overrides = {
             k: _parse(getattr(Weights(), k), v)
@@ -192,7 +204,11 @@ def main() -> int:
         }
         weights = replace(Weights(), **overrides)
         matcher.index = MatchIndex(
-            matcher.index.phrasings, matcher.index.synonym_groups, weights, matcher.index.answers
+            matcher.index.phrasings,
+            matcher.index.synonym_groups,
+            weights,
+            matcher.index.answers,
+            embedder,
         )
     inside = held_out(matcher)
     outside_by_lang = {

@@ -17,6 +17,7 @@ from bot.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from bot.kb import KnowledgeBase
+    from bot.matching import Matcher
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -198,29 +199,40 @@ def _load_or_explain(root: Path) -> KnowledgeBase | None:
     return result.kb
 
 
-def _cmd_match(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.matching.commands import run_match
+def _matcher(args: argparse.Namespace, settings: Settings) -> Matcher | None:
+    """The matcher the bot would use (with the semantic signal when BOT_SEMANTIC is on)."""
+    from bot.matching import Matcher
+    from bot.matching.semantic import load_embedder
 
     kb = _load_or_explain(_knowledge_dir(args, settings))
     if kb is None:
+        return None
+    return Matcher(kb, embedder=load_embedder() if settings.semantic else None)
+
+
+def _cmd_match(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.matching.commands import run_match
+
+    matcher = _matcher(args, settings)
+    if matcher is None:
         return 1
-    return run_match(kb, sys.stdin, sys.stdout, user_lang=args.lang, as_json=args.json)
+    return run_match(matcher, sys.stdin, sys.stdout, user_lang=args.lang, as_json=args.json)
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.matching.commands import run_ask
 
-    kb = _load_or_explain(_knowledge_dir(args, settings))
-    if kb is None:
+    matcher = _matcher(args, settings)
+    if matcher is None:
         return 1
-    return run_ask(kb, args.question, sys.stdout, user_lang=args.lang, top=args.top)
+    return run_ask(matcher, args.question, sys.stdout, user_lang=args.lang, top=args.top)
 
 
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.matching.evaluation import Thresholds, run_eval
 
-    kb = _load_or_explain(_knowledge_dir(args, settings))
-    if kb is None:
+    matcher = _matcher(args, settings)
+    if matcher is None:
         return 1
     thresholds = Thresholds(
         min_correct=args.min_correct,
@@ -229,7 +241,7 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         max_false_answer=args.max_false_answer,
         min_language=args.min_language,
     )
-    return run_eval(kb, args.file, sys.stdout, thresholds, user_lang=args.lang)
+    return run_eval(matcher, args.file, sys.stdout, thresholds, user_lang=args.lang)
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:

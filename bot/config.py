@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     webhook_listen: str = Field(default="127.0.0.1", validation_alias="BOT_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias="BOT_WEBHOOK_PORT")
     reload_seconds: float = Field(default=30.0, ge=0, validation_alias="BOT_RELOAD_SECONDS")
+    semantic: bool = Field(default=False, validation_alias="BOT_SEMANTIC")
 
     @field_validator("token", mode="after")
     @classmethod

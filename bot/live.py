@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.dialog import Dialog
 from bot.kb import KnowledgeBase, Problem, check_knowledge, fingerprint, load_knowledge
 from bot.matching import Matcher
+from bot.matching.semantic import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,8 @@ class Served:
     dialog: Dialog
 
     @classmethod
-    def build(cls, kb: KnowledgeBase) -> Served:
-        matcher = Matcher(kb)
+    def build(cls, kb: KnowledgeBase, embedder: Embedder | None = None) -> Served:
+        matcher = Matcher(kb, embedder=embedder)
         return cls(kb, matcher, Dialog(kb, matcher))
 
 
@@ -51,10 +52,11 @@ class ReloadResult:
 class LiveKnowledge:
     """Holds the served knowledge; `current` is always a complete, valid set."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, embedder: Embedder | None = None) -> None:
         self.root = root
+        self.embedder = embedder
         self._lock = threading.Lock()
-        self._current = Served.build(load_knowledge(root))
+        self._current = Served.build(load_knowledge(root), embedder)
         self._seen = self._current.kb.fingerprint
 
     @property
@@ -80,7 +82,7 @@ class LiveKnowledge:
                     len(errors),
                 )
                 return ReloadResult(changed=True, ok=False, errors=errors)
-            self._current = Served.build(result.kb)
+            self._current = Served.build(result.kb, self.embedder)
             log.info(
                 "knowledge reloaded: %d entries, languages %s",
                 len(result.kb.entries),

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from bot.kb import KnowledgeBase
 from bot.matching.matcher import Decision, Matcher
 
 
 def run_match(
-    kb: KnowledgeBase, source: TextIO, out: TextIO, user_lang: str | None, as_json: bool
+    matcher: Matcher, source: TextIO, out: TextIO, user_lang: str | None, as_json: bool
 ) -> int:
     """One decision per input line, flushed at once so a pipe sees each answer in turn."""
-    matcher = Matcher(kb)
     for raw in source:
         line = raw.rstrip("\r\n")
         decision = matcher.match(line, user_lang=user_lang)
@@ -35,9 +33,8 @@ def _one_line(decision: Decision) -> str:
     return f"{decision.status:7} {decision.percent:3d} {decision.lang}  {what}"
 
 
-def run_ask(kb: KnowledgeBase, question: str, out: TextIO, user_lang: str | None, top: int) -> int:
+def run_ask(matcher: Matcher, question: str, out: TextIO, user_lang: str | None, top: int) -> int:
     """Explain one decision for a maintainer: what was read, what matched, and why."""
-    matcher = Matcher(kb)
     decision = matcher.match(question, user_lang=user_lang, top=top)
     t = matcher.thresholds
     out.write(f"question:  {question}\n")

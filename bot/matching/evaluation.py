@@ -16,7 +16,6 @@ from typing import Any, TextIO
 
 import yaml
 
-from bot.kb import KnowledgeBase
 from bot.matching.matcher import Decision, Matcher
 
 
@@ -168,13 +167,13 @@ def print_report(report: Report, out: TextIO) -> None:
 
 
 def run_eval(
-    kb: KnowledgeBase,
+    matcher: Matcher,
     path: Path,
     out: TextIO,
     thresholds: Thresholds,
     user_lang: str | None = None,
 ) -> int:
-    report = evaluate(Matcher(kb), load_cases(path), user_lang=user_lang)
+    report = evaluate(matcher, load_cases(path), user_lang=user_lang)
     print_report(report, out)
     r = report.overall.rates()
     checks = [

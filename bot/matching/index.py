@@ -30,6 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.matching.normalize import stem, tokens_with_case
+from bot.matching.semantic import Embedder
 from bot.matching.stopwords import QUESTION_WORDS, STOPWORDS
 from bot.matching.synonyms import SynonymGroup, SynonymMap, is_concept
 
@@ -61,6 +62,8 @@ class Weights:
     # A phrasing matched this closely (0-1, on the phrasing's own score) is taken as the
     # question itself: the entry's score moves towards 1.
     exact: float = 0.8
+    # Weight of the optional semantic signal (see `semantic`), when an embedder is given.
+    semantic: float = 0.3
     concept_df: float = 0.005
     char_min: int = 3
     char_max: int = 5
@@ -95,7 +98,9 @@ class Candidate:
 
 
 class _Vectors:
-    """A sparse TF-IDF term-document matrix stored as one posting list per feature."""
+    """A sparse TF-IDF term-document matrix in compressed sparse column form: for feature
+    `f`, `docs[indptr[f]:indptr[f + 1]]` are the documents that have it and `values` the
+    L2-normalized weights."""
 
     def __init__(
         self, docs: Sequence[Counter[str]], weight_of: Callable[[str, float], float]
@@ -106,22 +111,28 @@ class _Vectors:
             df.update(doc.keys())
         self.vocab = {f: i for i, f in enumerate(df)}
         self.weight_of = weight_of
-        self.idf = np.array(
-            [weight_of(f, math.log((self.n_docs + 1) / (df[f] + 1)) + 1.0) for f in df],
-            dtype=np.float32,
-        )
+        idf = [weight_of(f, math.log((self.n_docs + 1) / (n + 1)) + 1.0) for f, n in df.items()]
+        self.idf = np.array(idf, dtype=np.float32)
         self.unknown_idf = math.log(self.n_docs + 1) + 1.0
-        postings: list[list[tuple[int, float]]] = [[] for _ in df]
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
         for d, doc in enumerate(docs):
-            weights = {
-                self.vocab[f]: (1.0 + math.log(c)) * float(self.idf[self.vocab[f]])
-                for f, c in doc.items()
-            }
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            for fid, w in weights.items():
-                postings[fid].append((d, w / norm))
-        self.docs_of = [np.array([d for d, _ in p], dtype=np.int32) for p in postings]
-        self.weights_of = [np.array([w for _, w in p], dtype=np.float32) for p in postings]
+            ids = [self.vocab[f] for f in doc]
+            weights = [(1.0 + math.log(c)) * idf[i] for i, c in zip(ids, doc.values(), strict=True)]
+            norm = math.sqrt(sum(w * w for w in weights)) or 1.0
+            rows.extend([d] * len(ids))
+            cols.extend(ids)
+            values.extend(w / norm for w in weights)
+        order = np.argsort(np.array(cols, dtype=np.int64), kind="stable")
+        self.docs = np.array(rows, dtype=np.int32)[order]
+        self.values = np.array(values, dtype=np.float32)[order]
+        counts = np.bincount(np.array(cols, dtype=np.int64), minlength=len(self.vocab))
+        self.indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    def postings(self, fid: int) -> tuple[npt.NDArray[np.int32], FloatArray]:
+        start, stop = self.indptr[fid], self.indptr[fid + 1]
+        return self.docs[start:stop], self.values[start:stop]
 
     def feature_idf(self, feature: str) -> float:
         fid = self.vocab.get(feature)
@@ -139,9 +150,14 @@ class _Vectors:
             sum(((1.0 + math.log(c)) * self.feature_idf(f)) ** 2 for f, c in counts.items())
         )
         ids = [fid for fid, _ in known]
-        q = [(1.0 + math.log(c)) * float(self.idf[fid]) / (total or 1.0) for fid, c in known]
-        docs = np.concatenate([self.docs_of[fid] for fid in ids])
-        weights = np.concatenate([self.weights_of[fid] * q[k] for k, fid in enumerate(ids)])
+        parts = [self.postings(fid) for fid in ids]
+        docs = np.concatenate([d for d, _ in parts])
+        weights = np.concatenate(
+            [
+                v * ((1.0 + math.log(c)) * float(self.idf[fid]) / (total or 1.0))
+                for (_, v), (fid, c) in zip(parts, known, strict=True)
+            ]
+        )
         scores += np.bincount(docs, weights=weights, minlength=self.n_docs).astype(np.float32)
         return scores, ids
 
@@ -155,6 +171,7 @@ class MatchIndex:
         synonyms: Iterable[SynonymGroup] = (),
         weights: Weights | None = None,
         answers: Mapping[tuple[str, str], str] | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
         self.weights = weights or Weights()
         # Phrasings grouped by entry, then by language inside the entry, so that per-group and
@@ -209,6 +226,10 @@ class MatchIndex:
         self.answers = dict(answers or {})
         group_keys = [(e, lang) for e, by_lang in grouped.items() for lang in by_lang]
         self.group_lang = np.array([lang for _, lang in group_keys])
+        self.embedder = embedder
+        self._embeddings = (
+            embedder.embed([p.text for p in self.phrasings]) if embedder is not None else None
+        )
         answer_words = [
             Counter(self._features(self._terms(*_split_case(self.answers.get(key, "")))))
             for key in group_keys
@@ -302,6 +323,11 @@ class MatchIndex:
             cw, _ = self._centroid_words.query(query_words)
             cc, _ = self._centroid_chars.query(char_query)
             group_scores = (1 - w.centroid) * group_scores + w.centroid * 0.5 * (cw + cc)
+        if self.embedder is not None and self._embeddings is not None and w.semantic:
+            query_vector = self.embedder.embed([text])[0]
+            similarity = np.clip(self._embeddings @ query_vector, 0.0, 1.0)
+            semantic = np.maximum.reduceat(similarity, self.group_start)
+            group_scores = (1.0 - w.semantic) * group_scores + w.semantic * semantic
         if self._answer_words is not None and w.answer:
             aw, _ = self._answer_words.query(query_words)
             group_scores = (group_scores + w.answer * aw) / (1.0 + w.answer)
@@ -343,9 +369,13 @@ class MatchIndex:
         scores = np.zeros(vectors.n_docs, dtype=np.float32)
         if not known_ids or total == 0:
             return scores
-        docs = np.concatenate([vectors.docs_of[fid] for fid in known_ids])
+        parts = [vectors.postings(fid)[0] for fid in known_ids]
+        docs = np.concatenate(parts)
         weights = np.concatenate(
-            [np.full(len(vectors.docs_of[fid]), vectors.idf[fid] / total) for fid in known_ids]
+            [
+                np.full(len(d), vectors.idf[fid] / total)
+                for d, fid in zip(parts, known_ids, strict=True)
+            ]
         )
         scores += np.bincount(docs, weights=weights, minlength=vectors.n_docs).astype(np.float32)
         return scores

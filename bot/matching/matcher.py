@@ -12,6 +12,7 @@ from typing import Any, Literal
 from bot.kb import KnowledgeBase
 from bot.matching.index import Analysis, Candidate, MatchIndex, Phrasing
 from bot.matching.langid import LanguageGuess, LanguageModel
+from bot.matching.semantic import Embedder
 from bot.matching.synonyms import SynonymGroup
 
 Status = Literal["answer", "suggest", "none"]
@@ -46,6 +47,11 @@ class Thresholds:
         else:
             value = 50.0 + 50.0 * (score - self.answer) / (1.0 - self.answer)
         return max(0, min(100, round(value)))
+
+
+# With the optional semantic signal the scores shift; these thresholds were calibrated the
+# same way (`python benchmarks/calibrate.py --semantic`).
+SEMANTIC_THRESHOLDS = Thresholds(answer=0.26, margin=0.02, suggest=0.18)
 
 
 @dataclass(frozen=True)
@@ -90,9 +96,15 @@ class Decision:
 class Matcher:
     """The index, the language model and the thresholds of one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        thresholds: Thresholds | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
         self.kb = kb
-        self.thresholds = thresholds or Thresholds()
+        default = SEMANTIC_THRESHOLDS if embedder is not None else Thresholds()
+        self.thresholds = thresholds or default
         phrasings = [
             Phrasing(entry.id, lang, question)
             for entry in kb.entries
@@ -105,7 +117,7 @@ class Matcher:
             for entry in kb.entries
             for lang in kb.languages
         }
-        self.index = MatchIndex(phrasings, groups, answers=answers)
+        self.index = MatchIndex(phrasings, groups, answers=answers, embedder=embedder)
         self.topic_of = {entry.id: entry.topic or "" for entry in kb.entries}
         self.language_model = LanguageModel(_language_texts(kb))
 
