@@ -58,7 +58,7 @@ class Weights:
     centroid: float = 0.5
     stopword: float = 0.25
     answer: float = 1.0
-    other_language: float = 0.15
+    other_language: float = 0.5
     # A phrasing matched this closely (0-1, on the phrasing's own score) is taken as the
     # question itself: the entry's score moves towards 1.
     exact: float = 0.8
