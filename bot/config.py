@@ -14,8 +14,6 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.languages import LANGUAGES
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 
@@ -44,7 +42,6 @@ class Settings(BaseSettings):
     )
     knowledge_dir: Path = Field(default=Path("knowledge"), validation_alias="BOT_KNOWLEDGE_DIR")
     log_level: LogLevel = Field(default="INFO", validation_alias="BOT_LOG_LEVEL")
-    default_language: str = Field(default="en", validation_alias="BOT_DEFAULT_LANGUAGE")
     webhook_url: str | None = Field(default=None, validation_alias="BOT_WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, validation_alias="BOT_WEBHOOK_SECRET")
     webhook_listen: str = Field(default="127.0.0.1", validation_alias="BOT_WEBHOOK_LISTEN")
@@ -89,13 +86,6 @@ class Settings(BaseSettings):
         # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and -.
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
             raise ValueError("must be 1-256 characters of letters, digits, '_' and '-'")
-        return value
-
-    @field_validator("default_language", mode="after")
-    @classmethod
-    def _known_language(cls, value: str) -> str:
-        if value not in LANGUAGES:
-            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
         return value
 
     @field_validator("log_level", mode="before")

@@ -40,7 +40,7 @@ def run_bot(
         ("BOT_WEBHOOK_PORT", "seventy", "BOT_WEBHOOK_PORT"),
         ("BOT_LOG_LEVEL", "LOUD", "BOT_LOG_LEVEL"),
         ("TELEGRAM_API_BASE_URL", "ftp://x", "must start with http"),
-        ("BOT_DEFAULT_LANGUAGE", "de", "must be one of"),
+        ("BOT_SEMANTIC", "perhaps", "BOT_SEMANTIC"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_the_variable(
