@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         "conversation in this terminal.",
     )
     run.add_argument("--webhook", metavar="URL", help="public https URL for webhook mode")
-    run.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
+    _knowledge_option(run)
     run.set_defaults(handler=_cmd_run)
 
     chat = sub.add_parser(
@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         "of a button to press it; /help lists commands; Ctrl-D or /quit ends.",
     )
     _lang_option(chat, "your language, as Telegram would report it")
-    chat.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
+    _knowledge_option(chat)
     chat.set_defaults(handler=_cmd_chat)
 
     validate = sub.add_parser(
@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the JSON Schemas editors use to check the YAML files",
         description="Write knowledge/schemas/*.schema.json from the pydantic models.",
     )
-    schema.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
+    _knowledge_option(schema)
     schema.add_argument(
         "--check", action="store_true", help="exit 1 if the written schemas are out of date"
     )
@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     match.add_argument("--json", action="store_true", help="print JSON lines (the contract)")
     _lang_option(match, "the user's Telegram language")
-    match.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
+    _knowledge_option(match)
     match.set_defaults(handler=_cmd_match)
 
     ask = sub.add_parser(
@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("question")
     _lang_option(ask, "the user's Telegram language")
-    ask.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
+    _knowledge_option(ask)
     ask.add_argument("--top", type=int, default=5, help="candidates to show (default 5)")
     ask.set_defaults(handler=_cmd_ask)
 
@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         "describes. Exit status 1 when a figure is below its threshold.",
     )
     evaluate.add_argument("file", type=Path)
-    evaluate.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
+    _knowledge_option(evaluate)
     _lang_option(
         evaluate,
         "play this Telegram language for every case (default: none, so the reply "
@@ -138,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--min-language", type=float, default=0.0, metavar="F")
     evaluate.set_defaults(handler=_cmd_eval)
     return parser
+
+
+def _knowledge_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--knowledge", type=Path, metavar="DIR", help="knowledge folder (BOT_KNOWLEDGE_DIR)"
+    )
 
 
 def _lang_option(parser: argparse.ArgumentParser, help_text: str) -> None:
@@ -260,13 +266,9 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             "TELEGRAM_BOT_TOKEN is not set: opening the same conversation in this terminal.",
             file=sys.stderr,
         )
-        return run_console_default(settings, knowledge)
+        from bot.channels.console import run_console
+
+        return run_console(settings, knowledge, user_lang=None)
     from bot.channels.telegram.app import run_telegram
 
     return run_telegram(settings, knowledge, webhook_url=getattr(args, "webhook", None))
-
-
-def run_console_default(settings: Settings, knowledge: Path) -> int:
-    from bot.channels.console import run_console
-
-    return run_console(settings, knowledge, user_lang=None)

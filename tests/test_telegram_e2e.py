@@ -141,25 +141,33 @@ async def test_unknown_question_is_admitted_honestly(running_bot: RunningBot) ->
     assert "Вибачте, цього я не знаю" in sent["text"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "heading", "topic_title"),
+    [
+        ("en", "Choose a topic:", "Moving to Iceland"),
+        ("ar", "اختر موضوعًا:", "الانتقال إلى آيسلندا"),
+        ("uk", "Оберіть тему:", "Переїзд до Ісландії"),
+    ],
+)
 async def test_topics_menu_navigation_edits_the_message_and_goes_back(
-    running_bot: RunningBot,
+    running_bot: RunningBot, lang: str, heading: str, topic_title: str
 ) -> None:
-    menu = await ask(running_bot, updates.command("/topics", lang="uk"))
-    assert "Оберіть тему" in menu["text"]
-    assert actions.topic("iceland", "uk") in callback_data(menu)
+    menu = await ask(running_bot, updates.command("/topics", lang=lang))
+    assert heading in menu["text"]
+    assert actions.topic("iceland", lang) in callback_data(menu)
     on = updates.bot_message(111, menu["text"], 7001, BOT_ID)
     edits_before = len(running_bot.api.sent("editMessageText"))
-    running_bot.api.push(updates.press(actions.topic("iceland", "uk"), lang="uk", on=on))
+    running_bot.api.push(updates.press(actions.topic("iceland", lang), lang=lang, on=on))
     edits = await running_bot.api.wait_for("editMessageText", edits_before + 1)
     page = edits[-1]
     assert page["message_id"] == 7001
-    assert "Переїзд до Ісландії" in page["text"]
+    assert topic_title in page["text"]
     data = callback_data(page)
-    assert actions.entry("iceland-work", "uk") in data
-    assert data[-1] == actions.menu("uk")  # the Back button
-    running_bot.api.push(updates.press(actions.menu("uk"), lang="uk", on=on))
+    assert actions.entry("iceland-work", lang) in data
+    assert data[-1] == actions.menu(lang)  # the Back button
+    running_bot.api.push(updates.press(actions.menu(lang), lang=lang, on=on))
     edits = await running_bot.api.wait_for("editMessageText", edits_before + 2)
-    assert "Оберіть тему" in edits[-1]["text"]
+    assert heading in edits[-1]["text"]
     answered = await running_bot.api.wait_for("answerCallbackQuery", 2)
     assert len(answered) >= 2
 
@@ -290,18 +298,28 @@ async def test_deep_links_open_an_entry_or_a_topic(running_bot: RunningBot) -> N
     assert "Hello!" in sent["text"]
 
 
-async def test_inline_mode_offers_answers_to_share(running_bot: RunningBot) -> None:
-    running_bot.api.push(updates.inline("iceland asylum", lang="en"))
+@pytest.mark.parametrize(
+    ("lang", "query", "title"),
+    [
+        ("en", "iceland asylum", "How do I seek asylum in Iceland?"),
+        ("ar", "اللجوء في آيسلندا", "كيف أطلب اللجوء في آيسلندا؟"),
+        ("uk", "притулок в Ісландії", "Як попросити притулку в Ісландії?"),
+    ],
+)
+async def test_inline_mode_offers_answers_to_share(
+    running_bot: RunningBot, lang: str, query: str, title: str
+) -> None:
+    running_bot.api.push(updates.inline(query, lang=lang))
     calls = await running_bot.api.wait_for("answerInlineQuery", 1)
     results = calls[-1]["results"]
     assert results, "inline mode should offer at least one answer"
     first = results[0]
     assert first["type"] == "article"
-    assert first["title"] == "How do I seek asylum in Iceland?"
+    assert first["title"] == title
     content = first["input_message_content"]
     assert content["parse_mode"] == "HTML"
-    assert "utl" in content["message_text"].lower() or "Directorate" in content["message_text"]
-    running_bot.api.push(updates.inline("", lang="uk"))
+    assert "Útlendingastofnun" in content["message_text"]
+    running_bot.api.push(updates.inline("", lang=lang))
     calls = await running_bot.api.wait_for("answerInlineQuery", 2)
     assert len(calls[-1]["results"]) == 5
 

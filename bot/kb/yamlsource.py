@@ -83,7 +83,10 @@ def read_yaml(path: Path) -> YamlDocument:
 
 
 def parse_yaml(path: Path, text: str) -> YamlDocument:
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(text, exc) from exc
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -97,6 +100,8 @@ def parse_yaml(path: Path, text: str) -> YamlDocument:
             "check the indentation and quotes on this line and the one above; "
             "text containing ': ' or starting with a special character needs quotes",
         ) from exc
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(text, exc) from exc
     except yaml.YAMLError as exc:
         raise YamlError(1, f"YAML error: {exc}", "fix the file so it is one YAML document") from exc
     finally:
@@ -144,3 +149,12 @@ def _build(loader: _StrictLoader, node: Node, here: PathKey, lines: dict[PathKey
     if isinstance(node, ScalarNode):
         return loader.construct_object(node)
     raise YamlError(node.start_mark.line + 1, "unsupported YAML node", "use plain YAML")
+
+
+def _reader_error(text: str, exc: yaml.reader.ReaderError) -> YamlError:
+    line = text[: max(0, exc.position)].count("\n") + 1
+    return YamlError(
+        line,
+        f"the file contains a control character (code {exc.character:#x}) YAML does not allow",
+        "delete it; it is often pasted in invisibly from a web page or a word processor",
+    )
