@@ -67,9 +67,6 @@ class Weights:
     concept_df: float = 0.005
     char_min: int = 3
     char_max: int = 5
-    char_stopwords: bool = False
-    char_on_stems: bool = False
-    keep_term_words: bool = True
 
 
 @dataclass(frozen=True)
@@ -271,8 +268,8 @@ class MatchIndex:
         return out, corrections
 
     def _terms(self, words: Sequence[str], capitals: Sequence[bool]) -> list[str]:
-        """The words with synonym concepts added (or substituted)."""
-        return self.synonyms.apply(words, capitals, self.weights.keep_term_words)
+        """The words with synonym concepts added."""
+        return self.synonyms.apply(words, capitals)
 
     @staticmethod
     def _features(terms: Sequence[str]) -> list[str]:
@@ -286,9 +283,9 @@ class MatchIndex:
         lo, hi = self.weights.char_min, self.weights.char_max
         for term in terms:
             feature = term if is_concept(term) else stem(term)
-            if feature in self._stop_features and not self.weights.char_stopwords:
+            if feature in self._stop_features:
                 continue
-            padded = f" {term if not self.weights.char_on_stems else feature} "
+            padded = f" {term} "
             for n in range(lo, hi + 1):
                 for i in range(max(1, len(padded) - n + 1)):
                     counts[padded[i : i + n]] += 1

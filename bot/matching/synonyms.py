@@ -1,6 +1,6 @@
-"""Synonym groups: terms that mean the same thing become one concept token.
+"""Synonym groups: terms that mean the same thing share one concept token.
 
-"IOM", "OIM", "МОМ" and "المنظمة الدولية للهجرة" all become the token `§iom`, on the
+"IOM", "OIM", "МОМ" and "المنظمة الدولية للهجرة" all add the token `§iom`, on the
 phrasings and on the question alike, so a question written with one name finds a phrasing
 written with another. A term word of six letters or more also matches other forms of the word
 with the same stem (Исландия / Исландии, Islanti / Islantiin). Case-sensitive terms (UN)
@@ -55,18 +55,13 @@ class SynonymMap:
         for candidates in self._by_first.values():
             candidates.sort(key=lambda t: -len(t.words))
 
-    def apply(
-        self,
-        words: Sequence[str],
-        capitals: Sequence[bool] | None = None,
-        keep_words: bool = False,
-    ) -> list[str]:
-        """`words` with the longest synonym term at each position replaced by its concept.
+    def apply(self, words: Sequence[str], capitals: Sequence[bool] | None = None) -> list[str]:
+        """`words` with the concept of the longest synonym term at each position added after
+        the term's own words.
 
-        `capitals[i]` says whether word i was written in capitals; without it no
-        case-sensitive term matches. With `keep_words` the term's own words stay too, so a
-        question that uses only part of a term ("diversity") still meets a phrasing that uses
-        all of it ("cultural diversity").
+        The words stay so that a question using only part of a term ("diversity") still meets
+        a phrasing that uses all of it ("cultural diversity"). `capitals[i]` says whether word
+        i was written in capitals; without it no case-sensitive term matches.
         """
         upper = capitals if capitals is not None else [False] * len(words)
         out: list[str] = []
@@ -77,8 +72,7 @@ class SynonymMap:
                 out.append(words[i])
                 i += 1
             else:
-                if keep_words:
-                    out.extend(words[i : i + len(term.words)])
+                out.extend(words[i : i + len(term.words)])
                 out.append(term.concept)
                 i += len(term.words)
         return out

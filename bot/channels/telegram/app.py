@@ -127,5 +127,5 @@ def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -
         print("error: Telegram rejected TELEGRAM_BOT_TOKEN", file=sys.stderr)
         return 1
     finally:
-        store.close() if isinstance(store, SqliteStore) else None
+        store.close()
     return 0
