@@ -206,14 +206,13 @@ def _load_or_explain(root: Path) -> KnowledgeBase | None:
 
 
 def _matcher(args: argparse.Namespace, settings: Settings) -> Matcher | None:
-    """The matcher the bot would use (with the semantic signal when BOT_SEMANTIC is on)."""
+    """The matcher the bot would use (with the semantic signal unless BOT_SEMANTIC=off)."""
     from bot.matching import Matcher
-    from bot.matching.semantic import load_embedder
 
     kb = _load_or_explain(_knowledge_dir(args, settings))
     if kb is None:
         return None
-    return Matcher(kb, embedder=load_embedder() if settings.semantic else None)
+    return Matcher(kb, embedder=settings.embedder())
 
 
 def _cmd_match(args: argparse.Namespace, settings: Settings) -> int:

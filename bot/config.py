@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from bot.matching.semantic import Embedder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+_ON_OFF = {"true": "on", "1": "on", "yes": "on", "false": "off", "0": "off", "no": "off"}
 
 
 class SettingsError(Exception):
@@ -47,7 +51,7 @@ class Settings(BaseSettings):
     webhook_listen: str = Field(default="127.0.0.1", validation_alias="BOT_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias="BOT_WEBHOOK_PORT")
     reload_seconds: float = Field(default=30.0, ge=0, validation_alias="BOT_RELOAD_SECONDS")
-    semantic: bool = Field(default=False, validation_alias="BOT_SEMANTIC")
+    semantic: Literal["auto", "on", "off"] = Field(default="auto", validation_alias="BOT_SEMANTIC")
 
     @field_validator("token", mode="after")
     @classmethod
@@ -87,6 +91,32 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
             raise ValueError("must be 1-256 characters of letters, digits, '_' and '-'")
         return value
+
+    @field_validator("semantic", mode="before")
+    @classmethod
+    def _on_off(cls, value: object) -> object:
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        if isinstance(value, str):
+            lowered = value.strip().lower()
+            aliases = {
+                "true": "on",
+                "1": "on",
+                "yes": "on",
+                "false": "off",
+                "0": "off",
+                "no": "off",
+            }
+            return aliases.get(lowered, lowered)
+        return value
+
+    def embedder(self) -> Embedder | None:
+        """The semantic embedder the bot uses: with `auto`, whenever wordllama is installed."""
+        from bot.matching.semantic import load_embedder
+
+        if self.semantic == "off":
+            return None
+        return load_embedder(required=self.semantic == "on")
 
     @field_validator("log_level", mode="before")
     @classmethod

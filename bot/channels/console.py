@@ -19,7 +19,6 @@ from bot.dialog.texts import Texts
 from bot.kb import KnowledgeError
 from bot.languages import as_lang
 from bot.live import LiveKnowledge
-from bot.matching.semantic import load_embedder
 from bot.store import MemoryStore
 
 CONSOLE_USER = 0
@@ -132,7 +131,7 @@ def _client_language(explicit: str | None) -> str | None:
 
 def run_console(settings: Settings, knowledge: Path, user_lang: str | None) -> int:
     try:
-        live = LiveKnowledge(knowledge, load_embedder() if settings.semantic else None)
+        live = LiveKnowledge(knowledge, settings.embedder())
     except KnowledgeError as exc:
         for problem in exc.report.errors:
             print(problem.format(), file=sys.stderr)

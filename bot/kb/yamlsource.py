@@ -111,7 +111,16 @@ def parse_yaml(path: Path, text: str) -> YamlDocument:
         doc.data = None
         return doc
     doc.lines[()] = node.start_mark.line + 1
-    doc.data = _build(loader, node, (), doc.lines)
+    try:
+        doc.data = _build(loader, node, (), doc.lines)
+    except yaml.MarkedYAMLError as exc:
+        # A value YAML cannot turn into data, such as a bare "=" or an unknown "!tag".
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlError(
+            mark.line + 1 if mark is not None else 1,
+            f"YAML cannot read this value: {exc.problem or exc}",
+            "put the value in quotes",
+        ) from exc
     return doc
 
 

@@ -1,6 +1,7 @@
 """An optional semantic signal: static word embeddings from the `wordllama` package.
 
-Install with `pip install '.[semantic]'` and set `BOT_SEMANTIC=on`. The weights ship inside
+Install with `pip install '.[semantic]'` (`make` does); with the default `BOT_SEMANTIC=auto`
+it is used whenever installed (`off` turns it off). The weights ship inside
 the wheel (16 MB); nothing is downloaded. The package's loader looks for its tokenizer in a
 `tokenizer/` folder while the wheel ships it in `tokenizers/`, so the file is copied into a
 cache folder of ours and the loader is told never to download.
@@ -43,13 +44,14 @@ class WordLlamaEmbedder:
         return np.nan_to_num(vectors, nan=0.0)
 
 
-def load_embedder(cache_dir: Path | None = None) -> Embedder | None:
-    """The wordllama embedder, or None (with a log line) when it is not installed."""
+def load_embedder(cache_dir: Path | None = None, required: bool = False) -> Embedder | None:
+    """The wordllama embedder, or None when it is not installed (logged when `required`)."""
     try:
         import wordllama
         from wordllama import WordLlama
     except ImportError:
-        log.warning("BOT_SEMANTIC is on but wordllama is not installed: pip install '.[semantic]'")
+        if required:
+            log.warning("BOT_SEMANTIC=on but wordllama is not installed: pip install '.[semantic]'")
         return None
     cache = cache_dir or Path(tempfile.gettempdir()) / "migration-bot-wordllama"
     shipped = Path(wordllama.__file__).parent / "tokenizers"

@@ -19,7 +19,6 @@ from bot.config import Settings
 from bot.kb import KnowledgeError
 from bot.live import LiveKnowledge
 from bot.logs import configure
-from bot.matching.semantic import load_embedder
 from bot.store import SqliteStore, Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -74,7 +73,7 @@ def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -
     assert settings.token is not None
     configure(settings.log_level, [settings.token.get_secret_value(), secret or ""])
     try:
-        live = LiveKnowledge(knowledge, load_embedder() if settings.semantic else None)
+        live = LiveKnowledge(knowledge, settings.embedder())
     except KnowledgeError as exc:
         for problem in exc.report.errors:
             print(problem.format(), file=sys.stderr)
