@@ -127,9 +127,24 @@ class _Vectors:
         counts = np.bincount(np.array(cols, dtype=np.int64), minlength=len(self.vocab))
         self.indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
-    def postings(self, fid: int) -> tuple[npt.NDArray[np.int32], FloatArray]:
-        start, stop = self.indptr[fid], self.indptr[fid + 1]
-        return self.docs[start:stop], self.values[start:stop]
+    def gather(self, ids: Sequence[int]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Positions in `docs`/`values` of all postings of `ids`, and how many each has."""
+        fids = np.asarray(ids, dtype=np.int64)
+        starts = self.indptr[fids]
+        lengths = self.indptr[fids + 1] - starts
+        shifts = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        return shifts + np.arange(int(lengths.sum()), dtype=np.int64), lengths
+
+    def accumulate(
+        self, ids: Sequence[int], factors: Sequence[float], use_values: bool
+    ) -> FloatArray:
+        """For each document, the sum over the features `ids` of factor × (value or 1)."""
+        positions, lengths = self.gather(ids)
+        weights = np.repeat(np.asarray(factors, dtype=np.float64), lengths)
+        if use_values:
+            weights = weights * self.values[positions]
+        totals = np.bincount(self.docs[positions], weights=weights, minlength=self.n_docs)
+        return totals.astype(np.float32)
 
     def feature_idf(self, feature: str) -> float:
         fid = self.vocab.get(feature)
@@ -139,24 +154,15 @@ class _Vectors:
 
     def query(self, counts: Counter[str]) -> tuple[FloatArray, list[int]]:
         """Cosine of the query with every document; also the ids of known features."""
-        scores = np.zeros(self.n_docs, dtype=np.float32)
         known = [(self.vocab[f], c) for f, c in counts.items() if f in self.vocab]
         if not known:
-            return scores, []
+            return np.zeros(self.n_docs, dtype=np.float32), []
         total = math.sqrt(
             sum(((1.0 + math.log(c)) * self.feature_idf(f)) ** 2 for f, c in counts.items())
         )
         ids = [fid for fid, _ in known]
-        parts = [self.postings(fid) for fid in ids]
-        docs = np.concatenate([d for d, _ in parts])
-        weights = np.concatenate(
-            [
-                v * ((1.0 + math.log(c)) * float(self.idf[fid]) / (total or 1.0))
-                for (_, v), (fid, c) in zip(parts, known, strict=True)
-            ]
-        )
-        scores += np.bincount(docs, weights=weights, minlength=self.n_docs).astype(np.float32)
-        return scores, ids
+        factors = [(1.0 + math.log(c)) * float(self.idf[fid]) / (total or 1.0) for fid, c in known]
+        return self.accumulate(ids, factors, use_values=True), ids
 
 
 class MatchIndex:
@@ -363,19 +369,10 @@ class MatchIndex:
         """Share of the question's word weight (IDF) present in each phrasing."""
         vectors = self._words
         total = sum(vectors.feature_idf(f) for f in query)
-        scores = np.zeros(vectors.n_docs, dtype=np.float32)
         if not known_ids or total == 0:
-            return scores
-        parts = [vectors.postings(fid)[0] for fid in known_ids]
-        docs = np.concatenate(parts)
-        weights = np.concatenate(
-            [
-                np.full(len(d), vectors.idf[fid] / total)
-                for d, fid in zip(parts, known_ids, strict=True)
-            ]
-        )
-        scores += np.bincount(docs, weights=weights, minlength=vectors.n_docs).astype(np.float32)
-        return scores
+            return np.zeros(vectors.n_docs, dtype=np.float32)
+        factors = [float(vectors.idf[fid]) / total for fid in known_ids]
+        return vectors.accumulate(known_ids, factors, use_values=False)
 
 
 def _split_case(text: str) -> tuple[list[str], list[bool]]:
