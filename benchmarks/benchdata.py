@@ -10,8 +10,11 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 SHARED = Path(os.environ.get("BOT_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"))
 BENCHMARKS = SHARED / "benchmarks"
@@ -92,3 +95,16 @@ def xsid(lang: str) -> Task:
         (t, i) for t, i in _conll(folder / f"{lang}.test.conll") if i in phrasings
     ]
     return Task(f"xsid-{lang}", phrasings, [], test)
+
+
+def auroc(positives: Sequence[float], negatives: Sequence[float]) -> float:
+    """Probability that a random in-scope score beats a random out-of-scope one (ties: half)."""
+    values = np.array([*positives, *negatives], dtype=np.float64)
+    order = values.argsort(kind="stable")
+    ranks = np.empty(len(values))
+    ranks[order] = np.arange(1, len(values) + 1)
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    sums = np.bincount(inverse, weights=ranks)
+    ranks = (sums / counts)[inverse]  # ties share their mean rank
+    n_pos, n_neg = len(positives), len(negatives)
+    return float((ranks[:n_pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))

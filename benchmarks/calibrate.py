@@ -148,23 +148,6 @@ class Table:
         }
 
 
-def auroc(positives: Sequence[float], negatives: Sequence[float]) -> float:
-    """Probability that a random in-scope score beats a random out-of-scope one."""
-    import numpy as np
-
-    values = np.array([*positives, *negatives])
-    order = values.argsort(kind="stable")
-    ranks = np.empty(len(values))
-    ranks[order] = np.arange(1, len(values) + 1)
-    # average ranks for ties
-    for v in np.unique(values):
-        mask = values == v
-        if mask.sum() > 1:
-            ranks[mask] = ranks[mask].mean()
-    n_pos, n_neg = len(positives), len(negatives)
-    return float((ranks[:n_pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-
-
 def _parse(default: object, text: str) -> Any:
     if isinstance(default, bool):
         return text.lower() in ("1", "true", "yes")
@@ -222,7 +205,7 @@ def main() -> int:
     topic_top1 = sum(
         1 for o in inside if o.candidates and topic_of[o.candidates[0].entry] == o.expected_topic
     ) / len(inside)
-    separation = auroc(top_in, top_out)
+    separation = benchdata.auroc(top_in, top_out)
     print(f"held-out topic top-1 {topic_top1:.3f}; AUROC held-out vs out-of-scope {separation:.3f}")
     shipped = matcher.thresholds
     print(

@@ -128,7 +128,7 @@ def run(build: Builder, task: benchdata.Task) -> Result:
     kept = sum(1 for e, s, label in in_scope if s >= threshold and e == label) / len(in_scope)
     rejected = sum(1 for s in out_scores if s < threshold) / len(out_scores)
     in_scores = [s for _, s, _ in in_scope]
-    return Result(accuracy, auroc(in_scores, out_scores), (kept, rejected), median, p99)
+    return Result(accuracy, benchdata.auroc(in_scores, out_scores), (kept, rejected), median, p99)
 
 
 def _conservative_threshold(val: Sequence[tuple[str, float, str | None]]) -> float:
@@ -147,18 +147,6 @@ def _conservative_threshold(val: Sequence[tuple[str, float, str | None]]) -> flo
         if rejection > best_rejection:
             best_threshold, best_rejection = threshold, rejection
     return best_threshold
-
-
-def auroc(positives: Sequence[float], negatives: Sequence[float]) -> float:
-    values = np.array([*positives, *negatives], dtype=np.float64)
-    order = values.argsort(kind="stable")
-    ranks = np.empty(len(values))
-    ranks[order] = np.arange(1, len(values) + 1)
-    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    sums = np.bincount(inverse, weights=ranks)
-    ranks = (sums / counts)[inverse]  # ties share their mean rank
-    n_pos, n_neg = len(positives), len(negatives)
-    return float((ranks[:n_pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def main() -> int:

@@ -7,12 +7,20 @@ errors are reported (logged, and shown to admins who ask with /reload).
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.dialog import Dialog
-from bot.kb import KnowledgeBase, Problem, check_knowledge, fingerprint, load_knowledge
+from bot.kb import (
+    KnowledgeBase,
+    KnowledgeError,
+    Problem,
+    check_knowledge,
+    fingerprint,
+    load_knowledge,
+)
 from bot.matching import Matcher
 from bot.matching.semantic import Embedder
 
@@ -65,13 +73,14 @@ class LiveKnowledge:
 
     def reload_if_changed(self) -> ReloadResult:
         """Reload when a YAML file was added, removed or modified since the last look."""
-        if fingerprint(self.root) == self._seen:
+        seen = fingerprint(self.root)
+        if seen == self._seen:
             return ReloadResult(changed=False, ok=True)
-        return self.reload()
+        return self.reload(seen)
 
-    def reload(self) -> ReloadResult:
+    def reload(self, seen: str | None = None) -> ReloadResult:
         with self._lock:
-            self._seen = fingerprint(self.root)
+            self._seen = seen or fingerprint(self.root)
             result = check_knowledge(self.root)
             if result.kb is None:
                 errors = tuple(result.report.errors)
@@ -89,3 +98,19 @@ class LiveKnowledge:
                 " ".join(result.kb.languages),
             )
             return ReloadResult(changed=True, ok=True)
+
+
+def open_live(root: Path, embedder: Embedder | None) -> LiveKnowledge | None:
+    """The live knowledge of `root` for a channel starting up; on errors, print them to
+    stderr with a one-line verdict and return None (the caller exits with status 1)."""
+    try:
+        return LiveKnowledge(root, embedder)
+    except KnowledgeError as exc:
+        for problem in exc.report.errors:
+            print(problem.format(), file=sys.stderr)
+        print(
+            f"error: the knowledge folder {root} has errors; not starting "
+            "(run `python -m bot validate` for the full report)",
+            file=sys.stderr,
+        )
+        return None

@@ -16,9 +16,8 @@ from typing import TextIO
 from bot.config import Settings
 from bot.dialog import Button, Command, Event, Outcome, Press, Reply, TextMessage, User
 from bot.dialog.texts import Texts
-from bot.kb import KnowledgeError
 from bot.languages import as_lang
-from bot.live import LiveKnowledge
+from bot.live import LiveKnowledge, open_live
 from bot.store import MemoryStore
 
 CONSOLE_USER = 0
@@ -130,15 +129,8 @@ def _client_language(explicit: str | None) -> str | None:
 
 
 def run_console(settings: Settings, knowledge: Path, user_lang: str | None) -> int:
-    try:
-        live = LiveKnowledge(knowledge, settings.embedder())
-    except KnowledgeError as exc:
-        for problem in exc.report.errors:
-            print(problem.format(), file=sys.stderr)
-        print(
-            f"error: the knowledge folder {knowledge} has errors; run `python -m bot validate`",
-            file=sys.stderr,
-        )
+    live = open_live(knowledge, settings.embedder())
+    if live is None:
         return 1
     kb = live.current.kb
     print(

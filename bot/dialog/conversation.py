@@ -17,7 +17,6 @@ from bot.dialog.texts import Texts
 from bot.kb import Entry, KnowledgeBase
 from bot.languages import NATIVE_NAMES, as_lang
 from bot.matching import Matcher
-from bot.matching.matcher import MAX_QUERY_CHARS
 
 COMMANDS = ("start", "help", "topics", "language", "privacy", "forget")
 LONG_MESSAGE = 1000
@@ -127,7 +126,7 @@ class Dialog:
             )
             return Outcome((reply,), kind="empty")
         too_long = len(question) > LONG_MESSAGE
-        decision = self.matcher.match(question[:MAX_QUERY_CHARS], user_lang=menu_lang)
+        decision = self.matcher.match(question, user_lang=menu_lang)
         lang = decision.lang
         t = Texts(self.kb, lang)
         prefix: tuple[Paragraph, ...] = ((Span(t("long_message"), "italic"),),) if too_long else ()

@@ -50,26 +50,17 @@ class Tally:
     false_answers: int = 0
     language_right: int = 0
 
-    def add(self, case: Case, decision: Decision) -> None:
-        answered = decision.status == "answer"
+    def add(self, case: Case, kind: str) -> None:
+        """Count one case, classified by `classify`."""
         if case.expect is None:
             self.out_of_scope += 1
-            if answered and decision.topic not in case.accepted:
-                self.false_answers += 1
+            self.false_answers += kind == "false answer"
             return
         self.in_scope += 1
-        good = answered and decision.topic in case.accepted
-        if good:
-            self.correct += 1
-            if decision.lang == case.lang:
-                self.language_right += 1
-        elif answered:
-            self.wrong += 1
-        suggested = decision.status == "suggest" and any(
-            s.topic in case.accepted for s in decision.suggestions
-        )
-        if good or suggested:
-            self.reachable += 1
+        self.correct += kind in ("correct", "wrong language")
+        self.language_right += kind == "correct"
+        self.wrong += kind == "WRONG answer"
+        self.reachable += kind in ("correct", "wrong language", "suggested (reachable)")
 
     def rates(self) -> dict[str, float | None]:
         def share(part: int, whole: int) -> float | None:
@@ -112,22 +103,22 @@ def evaluate(matcher: Matcher, cases: Iterable[Case], user_lang: str | None = No
     report = Report()
     for case in cases:
         decision = matcher.match(case.question, user_lang=user_lang)
-        report.overall.add(case, decision)
-        report.by_lang.setdefault(case.lang, Tally()).add(case, decision)
-        problem = _problem(case, decision)
-        if problem:
-            report.failures.append((case, decision, problem))
+        kind = classify(case, decision)
+        report.overall.add(case, kind)
+        report.by_lang.setdefault(case.lang, Tally()).add(case, kind)
+        if kind not in ("correct", "declined"):
+            report.failures.append((case, decision, kind))
     return report
 
 
-def _problem(case: Case, decision: Decision) -> str | None:
+def classify(case: Case, decision: Decision) -> str:
+    """What happened to one case, in the terms of DESIGN.md."""
+    answered = decision.status == "answer"
     if case.expect is None:
-        if decision.status == "answer" and decision.topic not in case.accepted:
-            return "false answer"
-        return None
-    if decision.status == "answer" and decision.topic in case.accepted:
-        return None if decision.lang == case.lang else "wrong language"
-    if decision.status == "answer":
+        return "false answer" if answered and decision.topic not in case.accepted else "declined"
+    if answered and decision.topic in case.accepted:
+        return "correct" if decision.lang == case.lang else "wrong language"
+    if answered:
         return "WRONG answer"
     if decision.status == "suggest":
         if any(s.topic in case.accepted for s in decision.suggestions):

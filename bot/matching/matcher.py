@@ -121,11 +121,6 @@ class Matcher:
         self.topic_of = {entry.id: entry.topic or "" for entry in kb.entries}
         self.language_model = LanguageModel(_language_texts(kb))
 
-    def detect_language(self, text: str, user_lang: str | None) -> str:
-        """The language to reply in: the one the text is written in, else the user's."""
-        guess = self.language_model.guess(text, prior=user_lang)
-        return self._reply_lang(guess, user_lang)
-
     def _reply_lang(self, guess: LanguageGuess | None, user_lang: str | None) -> str:
         if guess is not None:
             return guess.lang

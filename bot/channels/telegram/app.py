@@ -16,8 +16,7 @@ from telegram.ext import Application, ContextTypes
 from bot.channels.telegram.handlers import TelegramChannel, set_commands
 from bot.channels.telegram.ratelimit import PatientRateLimiter
 from bot.config import Settings
-from bot.kb import KnowledgeError
-from bot.live import LiveKnowledge
+from bot.live import LiveKnowledge, open_live
 from bot.logs import configure
 from bot.store import SqliteStore, Store, StoreError
 
@@ -72,12 +71,8 @@ def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     assert settings.token is not None
     configure(settings.log_level, [settings.token.get_secret_value(), secret or ""])
-    try:
-        live = LiveKnowledge(knowledge, settings.embedder())
-    except KnowledgeError as exc:
-        for problem in exc.report.errors:
-            print(problem.format(), file=sys.stderr)
-        print(f"error: the knowledge folder {knowledge} has errors; not starting", file=sys.stderr)
+    live = open_live(knowledge, settings.embedder())
+    if live is None:
         return 1
     try:
         store = SqliteStore(settings.database_path)
