@@ -30,8 +30,9 @@ import numpy as np
 import yaml
 
 from bot.kb import load_knowledge
-from bot.matching.index import Candidate, MatchIndex, Phrasing, Weights
-from bot.matching.matcher import Matcher, Thresholds, decide
+from bot.matching import Matcher, Thresholds, Weights
+from bot.matching.decide import decide
+from bot.matching.index import Candidate, MatchIndex, Phrasing
 from bot.matching.semantic import load_embedder
 
 FOLDS = 5

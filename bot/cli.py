@@ -216,7 +216,7 @@ def _matcher(args: argparse.Namespace, settings: Settings) -> Matcher | None:
 
 
 def _cmd_match(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.matching.commands import run_match
+    from bot.tools.match import run_match
 
     matcher = _matcher(args, settings)
     if matcher is None:
@@ -225,7 +225,7 @@ def _cmd_match(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.matching.commands import run_ask
+    from bot.tools.match import run_ask
 
     matcher = _matcher(args, settings)
     if matcher is None:
@@ -234,19 +234,19 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.matching.evaluation import Thresholds, run_eval
+    from bot.tools.evaluate import Targets, run_eval
 
     matcher = _matcher(args, settings)
     if matcher is None:
         return 1
-    thresholds = Thresholds(
+    targets = Targets(
         min_correct=args.min_correct,
         max_wrong=args.max_wrong,
         min_reachable=args.min_reachable,
         max_false_answer=args.max_false_answer,
         min_language=args.min_language,
     )
-    return run_eval(matcher, args.file, sys.stdout, thresholds, user_lang=args.lang)
+    return run_eval(matcher, args.file, sys.stdout, targets, user_lang=args.lang)
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:

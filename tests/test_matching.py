@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from bot.kb import KnowledgeBase
-from bot.matching import Matcher
+from bot.matching import Matcher, Thresholds
+from bot.matching.decide import decide
 from bot.matching.index import Candidate, Phrasing
-from bot.matching.matcher import Thresholds, decide
 from bot.matching.normalize import fold, stem, tokens
 from tests.conftest import ROOT
 
@@ -161,10 +161,10 @@ def test_decide_answers_only_with_a_clear_lead_over_other_topics() -> None:
 
 def test_score_scale_puts_the_answer_threshold_at_fifty() -> None:
     t = Thresholds(answer=0.2)
-    assert t.percent(0.2) == 50
-    assert t.percent(0.0) == 0
-    assert t.percent(1.0) == 100
-    assert t.percent(0.1) == 25
+    assert t.display_score(0.2) == 50
+    assert t.display_score(0.0) == 0
+    assert t.display_score(1.0) == 100
+    assert t.display_score(0.1) == 25
 
 
 def test_match_json_contract_through_the_command_line() -> None:

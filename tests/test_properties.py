@@ -23,7 +23,7 @@ FAST = settings(
 def test_any_text_gets_a_decision(matcher: Matcher, text: str) -> None:
     decision = matcher.match(text, user_lang="ar")
     assert decision.status in ("answer", "suggest", "none")
-    assert 0 <= decision.percent <= 100
+    assert 0 <= decision.display_score <= 100
     assert decision.lang in matcher.kb.languages
 
 

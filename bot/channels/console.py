@@ -135,7 +135,7 @@ def run_console(settings: Settings, knowledge: Path, user_lang: str | None) -> i
     kb = live.current.kb
     print(
         f"knowledge loaded: {len(kb.entries)} entries, languages {' '.join(kb.languages)}; "
-        "mode: terminal chat; state: in memory only",
+        f"matching: {live.current.matcher.mode}; mode: terminal chat; state: in memory only",
         file=sys.stderr,
     )
     chat = ConsoleChat(live, _client_language(user_lang), sys.stdout)

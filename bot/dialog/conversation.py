@@ -85,14 +85,8 @@ class Dialog:
         if not query:
             chosen = [entries[0] for t in self.kb.topics if (entries := self.kb.entries_in(t.slug))]
         else:
-            decision = self.matcher.match(query, user_lang=lang)
-            lang = decision.lang
-            floor = self.matcher.thresholds.suggest
-            chosen = [
-                entry
-                for c in decision.candidates
-                if c.score >= floor and (entry := self.kb.entry(c.entry)) is not None
-            ]
+            lang, ids = self.matcher.shortlist(query, user_lang=lang, limit=limit)
+            chosen = [entry for i in ids if (entry := self.kb.entry(i)) is not None]
         results = []
         for entry in chosen[:limit]:
             shown = lang if entry.answer.get(lang) else self.kb.source_language
@@ -130,7 +124,7 @@ class Dialog:
         lang = decision.lang
         t = Texts(self.kb, lang)
         prefix: tuple[Paragraph, ...] = ((Span(t("long_message"), "italic"),),) if too_long else ()
-        details = {"status": decision.status, "lang": lang, "score": str(decision.percent)}
+        details = {"status": decision.status, "lang": lang, "score": str(decision.display_score)}
         if decision.status == "answer" and decision.entry is not None:
             entry = self.kb.entry(decision.entry)
             if entry is not None:

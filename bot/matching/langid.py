@@ -18,13 +18,19 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from bot.matching.params import (
+    LANGID_ALPHA,
+    PRIOR_LEAD,
+    SHORT_TEXT_CONFIDENCE,
+    SHORT_TEXT_LETTERS,
+)
+
 _SCRIPT_LANGS = {
     "arabic": ("ar",),
     "cyrillic": ("ru", "uk"),
     "latin": ("en", "es", "fi", "is", "pl"),
 }
 _WORD = re.compile(r"\w+")
-SHORT_TEXT_LETTERS = 15
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ def _features(text: str) -> Counter[str]:
 class LanguageModel:
     """Naive Bayes over character n-grams and words, one class per language."""
 
-    def __init__(self, texts: Mapping[str, Iterable[str]], alpha: float = 0.1) -> None:
+    def __init__(self, texts: Mapping[str, Iterable[str]], alpha: float = LANGID_ALPHA) -> None:
         self.languages = tuple(texts)
         self._log_p: dict[str, dict[str, float]] = {}
         self._log_unseen: dict[str, float] = {}
@@ -124,13 +130,13 @@ class LanguageModel:
             and prior in self._log_p
             and prior not in scores
             and letters < SHORT_TEXT_LETTERS
-            and confidence < 0.95
+            and confidence < SHORT_TEXT_CONFIDENCE
         ):
             # A few letters of another script from an Arabic or Cyrillic reader are usually
             # a name ("IOM?", "Twitter"), not a switch of language.
             return LanguageGuess(prior, 0.0, tuple(ranked))
         if prior is not None and prior in scores and prior != best:
             prior_gap = best_score - scores[prior]
-            if prior_gap * math.sqrt(n) < 1.5:
+            if prior_gap * math.sqrt(n) < PRIOR_LEAD:
                 best, confidence = prior, 0.0
         return LanguageGuess(best, confidence, tuple(ranked))

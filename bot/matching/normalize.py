@@ -15,6 +15,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bot.matching.params import STEM_LENGTH
+
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_LETTERS = str.maketrans(
     {
@@ -98,8 +100,8 @@ def stem(token: str) -> str:
     """A crude, language-independent stem: enough to join the common forms of a word.
 
     Arabic loses its attached article and conjunctions and a few endings; other words are cut
-    to their first six letters, which joins inflected forms such as Islanti / Islantiin /
-    Islannissa or Исландия / Исландии (a truncation that works well in retrieval for
+    to their first `STEM_LENGTH` (6) letters, which joins inflected forms such as Islanti /
+    Islantiin / Islannissa or Исландия / Исландии (a truncation that works well in retrieval for
     inflected languages such as Finnish, Polish and Russian).
     """
     if token.isdigit():
@@ -114,7 +116,7 @@ def stem(token: str) -> str:
                 token = token[: -len(suffix)]
                 break
         return token
-    return token[:6]
+    return token[:STEM_LENGTH]
 
 
 def _is_arabic(token: str) -> bool:

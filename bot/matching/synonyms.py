@@ -11,20 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.matching.normalize import stem, tokens
+from bot.matching.params import STEM_LENGTH
 
 CONCEPT_MARK = "§"
-_MIN_STEM_MATCH = 6
 
 
-@dataclass(frozen=True)
-class SynonymGroup:
-    """One group as the matcher sees it."""
+class SynonymGroup(Protocol):
+    """A group as the matcher reads it: `bot.kb`'s model, or any object with these fields."""
 
-    id: str
-    terms: Sequence[str]
-    case_sensitive: Sequence[str] = ()
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def terms(self) -> Sequence[str]: ...
+
+    @property
+    def case_sensitive(self) -> Sequence[str]: ...
 
 
 @dataclass(frozen=True)
@@ -91,16 +96,14 @@ class SynonymMap:
 
 
 def _key(word: str) -> str:
-    return "~" + stem(word) if len(word) >= _MIN_STEM_MATCH else word
+    return "~" + stem(word) if len(word) >= STEM_LENGTH else word
 
 
 def _same_word(term_word: str, word: str) -> bool:
     if term_word == word:
         return True
     return (
-        len(term_word) >= _MIN_STEM_MATCH
-        and len(word) >= _MIN_STEM_MATCH
-        and stem(term_word) == stem(word)
+        len(term_word) >= STEM_LENGTH and len(word) >= STEM_LENGTH and stem(term_word) == stem(word)
     )
 
 

@@ -99,7 +99,8 @@ def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -
     mode = f"webhook {webhook}" if webhook else "long polling"
     print(
         f"@{username}: knowledge loaded ({len(kb.entries)} entries, languages "
-        f"{' '.join(kb.languages)}); mode: {mode}; state: {settings.database_path}",
+        f"{' '.join(kb.languages)}); matching: {live.current.matcher.mode}; mode: {mode}; "
+        f"state: {settings.database_path}",
         file=sys.stderr,
     )
     app = build_application(settings, live, store)

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 import yaml
 
-from bot.matching.matcher import Decision, Matcher
+from bot.matching import Decision, Matcher
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,9 @@ class Case:
 
 
 @dataclass(frozen=True)
-class Thresholds:
+class Targets:
+    """The gates `eval` enforces (exit status 1 when one is missed)."""
+
     min_correct: float = 0.0
     max_wrong: float = 1.0
     min_reachable: float = 0.0
@@ -76,7 +78,9 @@ class Tally:
 
 
 @dataclass
-class Report:
+class EvalReport:
+    """The tallies of one evaluation, overall and per language, and every failure."""
+
     overall: Tally = field(default_factory=Tally)
     by_lang: dict[str, Tally] = field(default_factory=dict)
     failures: list[tuple[Case, Decision, str]] = field(default_factory=list)
@@ -99,8 +103,8 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
-def evaluate(matcher: Matcher, cases: Iterable[Case], user_lang: str | None = None) -> Report:
-    report = Report()
+def evaluate(matcher: Matcher, cases: Iterable[Case], user_lang: str | None = None) -> EvalReport:
+    report = EvalReport()
     for case in cases:
         decision = matcher.match(case.question, user_lang=user_lang)
         kind = classify(case, decision)
@@ -131,7 +135,7 @@ def _fmt(value: float | None) -> str:
     return "   -  " if value is None else f"{value * 100:5.1f}%"
 
 
-def print_report(report: Report, out: TextIO) -> None:
+def print_report(report: EvalReport, out: TextIO) -> None:
     header = (
         f"{'':8} {'cases':>5} {'correct':>7} {'wrong':>6} {'reach':>6} "
         f"{'oos':>4} {'false':>6} {'lang':>6}"
@@ -153,7 +157,7 @@ def print_report(report: Report, out: TextIO) -> None:
             got = "suggest " + ",".join(s.topic for s in decision.suggestions)
         out.write(
             f"- [{case.lang}] {case.question!r}: expected {case.expect or 'none'}, got {got} "
-            f"(score {decision.percent}, lang {decision.lang}) — {problem}\n"
+            f"(score {decision.display_score}, lang {decision.lang}) — {problem}\n"
         )
 
 
@@ -161,18 +165,18 @@ def run_eval(
     matcher: Matcher,
     path: Path,
     out: TextIO,
-    thresholds: Thresholds,
+    targets: Targets,
     user_lang: str | None = None,
 ) -> int:
     report = evaluate(matcher, load_cases(path), user_lang=user_lang)
     print_report(report, out)
     r = report.overall.rates()
     checks = [
-        ("correct", r["correct"], thresholds.min_correct, True),
-        ("wrong", r["wrong"], thresholds.max_wrong, False),
-        ("reachable", r["reachable"], thresholds.min_reachable, True),
-        ("false answers", r["false_answer"], thresholds.max_false_answer, False),
-        ("reply language", r["language"], thresholds.min_language, True),
+        ("correct", r["correct"], targets.min_correct, True),
+        ("wrong", r["wrong"], targets.max_wrong, False),
+        ("reachable", r["reachable"], targets.min_reachable, True),
+        ("false answers", r["false_answer"], targets.max_false_answer, False),
+        ("reply language", r["language"], targets.min_language, True),
     ]
     failed = [
         f"{name} {value * 100:.1f}% {'<' if at_least else '>'} {limit * 100:.1f}%"

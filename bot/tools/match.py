@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from bot.matching.matcher import Decision, Matcher
+from bot.matching import Decision, Matcher
 
 
 def run_match(
@@ -30,14 +30,16 @@ def _one_line(decision: Decision) -> str:
         what = ", ".join(s.entry for s in decision.suggestions)
     else:
         what = "-"
-    return f"{decision.status:7} {decision.percent:3d} {decision.lang}  {what}"
+    return f"{decision.status:7} {decision.display_score:3d} {decision.lang}  {what}"
 
 
 def run_ask(matcher: Matcher, question: str, out: TextIO, user_lang: str | None, top: int) -> int:
-    """Explain one decision for a maintainer: what was read, what matched, and why."""
+    """Explain one decision for a maintainer: what was read, every step of the score for the
+    top candidates, and why the decision was taken."""
     decision = matcher.match(question, user_lang=user_lang, top=top)
     t = matcher.thresholds
     out.write(f"question:  {question}\n")
+    out.write(f"matching:  {matcher.mode} (weights and thresholds: bot/matching/params.py)\n")
     if decision.analysis is not None:
         out.write(f"read as:   {' '.join(decision.analysis.words) or '(no words)'}\n")
         if decision.analysis.corrections:
@@ -55,21 +57,40 @@ def run_ask(matcher: Matcher, question: str, out: TextIO, user_lang: str | None,
         "suggest": "SUGGEST " + ", ".join(s.entry for s in decision.suggestions),
         "none": "NONE: the bot says it does not know",
     }[decision.status]
-    out.write(f"decision:  {verdict}, score {decision.percent} (raw {decision.score:.3f})\n")
+    out.write(
+        f"decision:  {verdict}, score {decision.display_score} (raw {decision.raw_score:.3f})\n"
+    )
     out.write(
         f"           (answers from score 50 = raw {t.answer:.2f}, when {t.margin:.2f} ahead of the "
-        f"best entry of another topic; suggests from {t.percent(t.suggest)} = raw "
-        f"{t.suggest:.2f})\n"
+        f"best entry of another topic and sharing a content word; suggests from "
+        f"{t.display_score(t.suggest)} = raw {t.suggest:.2f})\n"
     )
-    out.write("\ncandidates (score = character, word and coverage signals combined):\n")
+    if decision.candidates:
+        first = decision.candidates[0]
+        first_topic = matcher.topic_of.get(first.entry)
+        other = next(
+            (
+                c.score
+                for c in decision.candidates[1:]
+                if matcher.topic_of.get(c.entry) != first_topic
+            ),
+            0.0,
+        )
+        out.write(f"           lead of #1 over the best other topic: {first.score - other:+.3f}\n")
+    out.write("\ncandidates (each step of bot/matching/fusion.py, raw 0-1 values):\n")
     for rank, c in enumerate(decision.candidates[:top], start=1):
         topic = matcher.topic_of.get(c.entry, "?")
         out.write(
-            f"{rank}. {t.percent(c.score):3d}  {c.entry} ({topic})  raw {c.score:.3f}  "
-            f"chars {c.char:.2f} · words {c.word:.2f} · coverage {c.coverage:.2f}\n"
+            f"{rank}. {t.display_score(c.score):3d}  {c.entry} ({topic})  raw {c.score:.3f}\n"
         )
-        out.write(f"      best phrasing [{c.phrasing.lang}]: {c.phrasing.text}\n")
-        out.write(f"      shared words: {' '.join(c.matched) or '(none)'}\n")
+        out.write(
+            f"      best phrasing [{c.phrasing.lang}]: {c.phrasing.text}\n"
+            f"      its signals: chars {c.char:.2f} · words {c.word:.2f} · "
+            f"coverage {c.coverage:.2f}\n"
+        )
+        out.write("      steps: " + " → ".join(f"{n} {v:.3f}" for n, v in c.steps) + "\n")
+        out.write(f"      shared words: {' '.join(c.matched) or '(none)'}")
+        out.write("\n" if c.substantive else "  (no content word: never answered)\n")
     out.write(
         "\nTo fix a miss: add the question's wording as a phrasing of the right entry, or add "
         "a missing term to synonyms.yaml; then run `python -m bot validate` and ask again.\n"

@@ -1,0 +1,106 @@
+"""From text to features: words, typo correction, synonym concepts, stems, n-grams.
+
+The phrasings and the questions go through the same `Analyzer`, so both sides meet on the
+same features:
+- words: folded (see `normalize`), each with whether it was written in capitals;
+- typo correction: a word the index does not know is replaced by the closest known word
+  within one edit (two for long words; rapidfuzz's optimal string alignment distance);
+- synonym concepts: "IOM", "OIM" and "МОМ" all add the token `§iom` (see `synonyms`);
+- word features: stems of words, concepts as they are;
+- character n-grams of whole words and concepts (function words left out).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.matching.normalize import stem, tokens_with_case
+from bot.matching.params import CHAR_MAX, CHAR_MIN, TYPO_MIN_LENGTH, TYPO_TWO_EDITS_FROM
+from bot.matching.stopwords import QUESTION_WORDS, STOPWORDS
+from bot.matching.synonyms import SynonymGroup, SynonymMap, is_concept
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the analyzer made of a text: corrected words, terms with concepts, features."""
+
+    words: tuple[str, ...]
+    corrections: tuple[tuple[str, str], ...]
+    features: tuple[str, ...]
+    terms: tuple[str, ...] = ()
+
+
+class Analyzer:
+    """The analysis of one index: its vocabulary (for typo correction) and synonyms."""
+
+    def __init__(self, vocabulary: Iterable[str], synonyms: Iterable[SynonymGroup]) -> None:
+        """`vocabulary`: the folded words of every phrasing (the words typos are fixed to)."""
+        self.synonyms = SynonymMap(synonyms)
+        self.stop_features = frozenset(stem(w) for w in STOPWORDS)
+        # Question and function words: sharing only these with a phrasing is not a match.
+        self.light_features = self.stop_features | {stem(w) for w in QUESTION_WORDS}
+        known = set(self.synonyms.words)
+        known.update(vocabulary)
+        self.known = frozenset(known)
+        self._buckets: dict[str, list[str]] = {}
+        for word in sorted(known):
+            if not word.isdigit():
+                self._buckets.setdefault(word[0], []).append(word)
+
+    def analyse(self, text: str) -> Analysis:
+        """Words, corrections, terms and word features of a question."""
+        pairs = tokens_with_case(text)
+        corrected, corrections = self.correct([w for w, _ in pairs])
+        terms = self.terms(corrected, [u for _, u in pairs])
+        features = word_features(terms)
+        return Analysis(tuple(corrected), tuple(corrections), tuple(features), tuple(terms))
+
+    def correct(self, words: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
+        """Unknown words replaced by the closest known word, and the replacements made."""
+        out: list[str] = []
+        corrections: list[tuple[str, str]] = []
+        for word in words:
+            if word in self.known or len(word) < TYPO_MIN_LENGTH or word.isdigit():
+                out.append(word)
+                continue
+            max_edits = 1 if len(word) < TYPO_TWO_EDITS_FROM else 2
+            bucket = self._buckets.get(word[0], [])
+            best = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=max_edits)
+            if best is None:
+                out.append(word)
+            else:
+                out.append(best[0])
+                corrections.append((word, best[0]))
+        return out, corrections
+
+    def terms(self, words: Sequence[str], capitals: Sequence[bool]) -> list[str]:
+        """The words with synonym concepts added."""
+        return self.synonyms.apply(words, capitals)
+
+    def text_terms(self, pairs: Sequence[tuple[str, bool]]) -> list[str]:
+        """The terms of a tokenized text without typo correction (phrasings and answers)."""
+        return self.terms([w for w, _ in pairs], [u for _, u in pairs])
+
+    def char_counts(self, terms: Sequence[str]) -> Counter[str]:
+        """Character n-grams of whole words and concepts, padded with spaces (so long
+        compounds such as "maahanmuuttovirasto" stay distinct); function words left out."""
+        counts: Counter[str] = Counter()
+        for term in terms:
+            feature = term if is_concept(term) else stem(term)
+            if feature in self.stop_features:
+                continue
+            padded = f" {term} "
+            for n in range(CHAR_MIN, CHAR_MAX + 1):
+                for i in range(max(1, len(padded) - n + 1)):
+                    counts[padded[i : i + n]] += 1
+        return counts
+
+
+def word_features(terms: Sequence[str]) -> list[str]:
+    """Word features: stems of words, concepts as they are."""
+    return [t if is_concept(t) else stem(t) for t in terms]

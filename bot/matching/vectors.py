@@ -1,0 +1,100 @@
+"""A sparse TF-IDF term-document matrix, searched with numpy (no scipy needed).
+
+The index keeps several of these: phrasing words, phrasing character n-grams, the same per
+entry and language ("centroids"), and answer words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float32]
+
+
+class SparseVectors:
+    """Documents as L2-normalized TF-IDF vectors in compressed sparse column form: for feature
+    `f`, `docs[indptr[f]:indptr[f + 1]]` are the documents that have it and `values` their
+    weights. `weight_of(feature, idf)` adjusts a feature's IDF (function words, concepts)."""
+
+    def __init__(
+        self, docs: Sequence[Counter[str]], weight_of: Callable[[str, float], float]
+    ) -> None:
+        self.n_docs = len(docs)
+        df: Counter[str] = Counter()
+        for doc in docs:
+            df.update(doc.keys())
+        self.vocab = {f: i for i, f in enumerate(df)}
+        self.weight_of = weight_of
+        idf = [weight_of(f, math.log((self.n_docs + 1) / (n + 1)) + 1.0) for f, n in df.items()]
+        self.idf = np.array(idf, dtype=np.float32)
+        self.unknown_idf = math.log(self.n_docs + 1) + 1.0
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
+        for d, doc in enumerate(docs):
+            ids = [self.vocab[f] for f in doc]
+            weights = [(1.0 + math.log(c)) * idf[i] for i, c in zip(ids, doc.values(), strict=True)]
+            norm = math.sqrt(sum(w * w for w in weights)) or 1.0
+            rows.extend([d] * len(ids))
+            cols.extend(ids)
+            values.extend(w / norm for w in weights)
+        order = np.argsort(np.array(cols, dtype=np.int64), kind="stable")
+        self.docs = np.array(rows, dtype=np.int32)[order]
+        self.values = np.array(values, dtype=np.float32)[order]
+        counts = np.bincount(np.array(cols, dtype=np.int64), minlength=len(self.vocab))
+        self.indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    def gather(self, ids: Sequence[int]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Positions in `docs`/`values` of all postings of `ids`, and how many each has."""
+        fids = np.asarray(ids, dtype=np.int64)
+        starts = self.indptr[fids]
+        lengths = self.indptr[fids + 1] - starts
+        shifts = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        return shifts + np.arange(int(lengths.sum()), dtype=np.int64), lengths
+
+    def accumulate(
+        self, ids: Sequence[int], factors: Sequence[float], use_values: bool
+    ) -> FloatArray:
+        """For each document, the sum over the features `ids` of factor × (value or 1)."""
+        positions, lengths = self.gather(ids)
+        weights = np.repeat(np.asarray(factors, dtype=np.float64), lengths)
+        if use_values:
+            weights = weights * self.values[positions]
+        totals = np.bincount(self.docs[positions], weights=weights, minlength=self.n_docs)
+        return totals.astype(np.float32)
+
+    def feature_idf(self, feature: str) -> float:
+        fid = self.vocab.get(feature)
+        if fid is not None:
+            return float(self.idf[fid])
+        return self.weight_of(feature, self.unknown_idf)
+
+    def query(self, counts: Counter[str]) -> tuple[FloatArray, list[int]]:
+        """Cosine of the query with every document; also the ids of known features."""
+        known = [(self.vocab[f], c) for f, c in counts.items() if f in self.vocab]
+        if not known:
+            return np.zeros(self.n_docs, dtype=np.float32), []
+        total = math.sqrt(
+            sum(((1.0 + math.log(c)) * self.feature_idf(f)) ** 2 for f, c in counts.items())
+        )
+        ids = [fid for fid, _ in known]
+        factors = [(1.0 + math.log(c)) * float(self.idf[fid]) / (total or 1.0) for fid, c in known]
+        return self.accumulate(ids, factors, use_values=True), ids
+
+    def coverage(self, counts: Counter[str], known_ids: list[int]) -> FloatArray:
+        """Share of the query's feature weight (IDF) present in each document."""
+        total = sum(self.feature_idf(f) for f in counts)
+        if not known_ids or total == 0:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        factors = [float(self.idf[fid]) / total for fid in known_ids]
+        return self.accumulate(known_ids, factors, use_values=False)
+
+
+def plain_idf(_feature: str, idf: float) -> float:
+    """`weight_of` for vectors whose features all count the same (character n-grams)."""
+    return idf
