@@ -7,13 +7,13 @@ load the Telegram library.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from bot.kb import KnowledgeBase
@@ -136,6 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--min-reachable", type=float, default=0.0, metavar="F")
     evaluate.add_argument("--max-false-answer", type=float, default=1.0, metavar="F")
     evaluate.add_argument("--min-language", type=float, default=0.0, metavar="F")
+    evaluate.add_argument("--min-crisis", type=float, default=0.0, metavar="F")
+    evaluate.add_argument("--max-false-alarm", type=float, default=1.0, metavar="F")
+    evaluate.add_argument("--min-smalltalk", type=float, default=0.0, metavar="F")
+    evaluate.add_argument("--min-unsupported", type=float, default=0.0, metavar="F")
     evaluate.set_defaults(handler=_cmd_eval)
     return parser
 
@@ -147,7 +151,14 @@ def _knowledge_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _lang_option(parser: argparse.ArgumentParser, help_text: str) -> None:
-    parser.add_argument("--lang", choices=LANGUAGES, metavar="CODE", help=help_text)
+    parser.add_argument("--lang", type=_lang_tag, metavar="CODE", help=help_text)
+
+
+def _lang_tag(value: str) -> str:
+    """Any language tag Telegram may report ("en", "pt-br"): the bot maps it to its own."""
+    if not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*", value):
+        raise argparse.ArgumentTypeError(f"not a language code: {value!r} (e.g. en, uk, pt-br)")
+    return value.lower()
 
 
 def _knowledge_dir(args: argparse.Namespace, settings: Settings) -> Path:
@@ -245,6 +256,10 @@ def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         min_reachable=args.min_reachable,
         max_false_answer=args.max_false_answer,
         min_language=args.min_language,
+        min_crisis=args.min_crisis,
+        max_false_alarm=args.max_false_alarm,
+        min_smalltalk=args.min_smalltalk,
+        min_unsupported=args.min_unsupported,
     )
     return run_eval(matcher, args.file, sys.stdout, targets, user_lang=args.lang)
 

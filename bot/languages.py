@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final, Literal, get_args
 
-LangCode = Literal["en", "ar", "es", "fi", "is", "pl", "ru", "uk"]
+LangCode = Literal["en", "ar", "es", "fi", "is", "pl", "ru", "uk", "fa", "fr"]
 
 LANGUAGES: Final[tuple[LangCode, ...]] = get_args(LangCode)
 
@@ -21,9 +21,11 @@ NATIVE_NAMES: Final[dict[str, str]] = {
     "pl": "Polski",
     "ru": "Русский",
     "uk": "Українська",
+    "fa": "فارسی",
+    "fr": "Français",
 }
 
-RIGHT_TO_LEFT: Final[frozenset[str]] = frozenset({"ar"})
+RIGHT_TO_LEFT: Final[frozenset[str]] = frozenset({"ar", "fa"})
 
 
 def as_lang(code: str | None) -> LangCode | None:

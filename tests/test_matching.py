@@ -181,7 +181,9 @@ def test_match_json_contract_through_the_command_line() -> None:
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) == 3
     for line in lines:
-        assert set(line) == {"query", "status", "topic", "entry", "score", "lang", "suggestions"}
+        assert set(line) == {
+            "query", "status", "topic", "entry", "score", "kind", "lang", "suggestions"
+        }  # fmt: skip
         assert line["status"] in ("answer", "suggest", "none")
         assert 0 <= line["score"] <= 100
         for suggestion in line["suggestions"]:

@@ -12,14 +12,16 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.dialog import actions
+from bot.dialog.crisis import crisis_paragraphs
 from bot.dialog.reply import Button, InlineResult, Outcome, Paragraph, Reply, Span, text
 from bot.dialog.texts import Texts
 from bot.kb import Entry, KnowledgeBase
 from bot.languages import NATIVE_NAMES, as_lang
-from bot.matching import Matcher
+from bot.matching import Decision, Matcher
 
 COMMANDS = ("start", "help", "topics", "language", "privacy", "forget")
-LONG_MESSAGE = 1000
+# The topic that says where to get help; the safety reply links to it when it exists.
+HELP_TOPIC = "help"
 BUTTON_LABEL_MAX = 60
 
 
@@ -119,18 +121,24 @@ class Dialog:
                 (text(t("empty_message")),), menu_lang, ((self._topics_button(menu_lang),),)
             )
             return Outcome((reply,), kind="empty")
-        too_long = len(question) > LONG_MESSAGE
         decision = self.matcher.match(question, user_lang=menu_lang)
         lang = decision.lang
         t = Texts(self.kb, lang)
-        prefix: tuple[Paragraph, ...] = ((Span(t("long_message"), "italic"),),) if too_long else ()
         details = {"status": decision.status, "lang": lang, "score": str(decision.display_score)}
+        if decision.status == "crisis":
+            details["kind"] = decision.crisis[0]
+            replies = [self._crisis(decision, lang)]
+            entry = self.kb.entry(decision.entry) if decision.entry else None
+            if entry is not None:
+                # The message also asked an FAQ question: its answer follows the safety reply.
+                replies.append(self._answer(entry, lang))
+                details["entry"] = entry.id
+            return Outcome(tuple(replies), kind="question", details=details)
         if decision.status == "answer" and decision.entry is not None:
             entry = self.kb.entry(decision.entry)
             if entry is not None:
                 close = tuple(s.entry for s in decision.suggestions)
                 reply = self._answer(entry, lang, also=close)
-                reply = Reply(prefix + reply.paragraphs, reply.lang, reply.buttons)
                 details["entry"] = entry.id
                 return Outcome((reply,), kind="question", details=details)
         if decision.status == "suggest" and decision.suggestions:
@@ -141,9 +149,9 @@ class Dialog:
                     label = _shorten(entry.title(lang, self.kb.source_language), BUTTON_LABEL_MAX)
                     rows.append((Button(label, actions.entry(entry.id, lang)),))
             rows.append((Button(t("button_none_of_these"), actions.none_of_these(lang)),))
-            reply = Reply((*prefix, text(t("did_you_mean"))), lang, tuple(rows))
+            reply = Reply((text(t("did_you_mean")),), lang, tuple(rows))
             return Outcome((reply,), kind="question", details=details)
-        reply = Reply((*prefix, text(t("none_reply"))), lang, ((self._topics_button(lang),),))
+        reply = Reply((text(t("none_reply")),), lang, ((self._topics_button(lang),),))
         return Outcome((reply,), kind="question", details=details)
 
     def _answer(
@@ -202,6 +210,16 @@ class Dialog:
             last.insert(0, Button(t("button_show_original"), actions.original(entry.id)))
         rows.append(tuple(last))
         return Reply(tuple(paragraphs), lang, tuple(rows))
+
+    def _crisis(self, decision: Decision, lang: str) -> Reply:
+        """The safety reply, with buttons to the help topic and the topics menu."""
+        t = Texts(self.kb, lang)
+        paragraphs = crisis_paragraphs(self.kb, t, decision.crisis, decision.countries)
+        rows: list[tuple[Button, ...]] = []
+        if self.kb.topic(HELP_TOPIC) is not None:
+            rows.append((Button(t("button_help_topic"), actions.topic(HELP_TOPIC, lang)),))
+        rows.append((self._topics_button(lang),))
+        return Reply(paragraphs, lang, tuple(rows))
 
     # ---- commands -----------------------------------------------------------------------
 

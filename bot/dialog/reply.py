@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.languages import RIGHT_TO_LEFT
+
 Style = Literal["plain", "bold", "italic", "link"]
 
 
@@ -45,7 +47,7 @@ class Reply:
 
     @property
     def right_to_left(self) -> bool:
-        return self.lang == "ar"
+        return self.lang in RIGHT_TO_LEFT
 
     def plain_text(self) -> str:
         """The text without styles, paragraphs separated by blank lines."""

@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from bot.kb.models import Article, Entry, KnowledgeConfig, LocaleFile, SynonymGroup, Topic
+from bot.kb.models import (
+    Article,
+    Contact,
+    Entry,
+    KnowledgeConfig,
+    LocaleFile,
+    SafetyFile,
+    SmallTalkFile,
+    SynonymGroup,
+    Topic,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,9 @@ class KnowledgeBase:
     synonyms: tuple[SynonymGroup, ...]
     locales: Mapping[str, LocaleFile]
     fingerprint: str
+    contacts: Mapping[str, Contact]
+    safety: SafetyFile
+    smalltalk: SmallTalkFile
     _by_id: Mapping[str, Entry] = field(repr=False)
     _by_topic: Mapping[str, tuple[Entry, ...]] = field(repr=False)
 
@@ -37,6 +50,9 @@ class KnowledgeBase:
         synonyms: Iterable[SynonymGroup],
         locales: Mapping[str, LocaleFile],
         fingerprint: str,
+        contacts: Iterable[Contact] = (),
+        safety: SafetyFile | None = None,
+        smalltalk: SmallTalkFile | None = None,
     ) -> KnowledgeBase:
         ordered_topics = tuple(sorted(topics, key=lambda t: (t.order, t.slug)))
         all_entries = tuple(entries)
@@ -53,6 +69,9 @@ class KnowledgeBase:
             synonyms=tuple(synonyms),
             locales=MappingProxyType(dict(locales)),
             fingerprint=fingerprint,
+            contacts=MappingProxyType({c.id: c for c in contacts}),
+            safety=safety or SafetyFile(kinds=()),
+            smalltalk=smalltalk or SmallTalkFile(kinds=()),
             _by_id=MappingProxyType({e.id: e for e in all_entries}),
             _by_topic=MappingProxyType(by_topic),
         )

@@ -8,7 +8,7 @@ Unknown keys are errors (`extra="forbid"`), so a typo such as `qeustions` cannot
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -72,6 +72,8 @@ class Localized(Strict):
     pl: Text | None = None
     ru: Text | None = None
     uk: Text | None = None
+    fa: Text | None = None
+    fr: Text | None = None
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -94,6 +96,8 @@ class LocalizedList(Strict):
     pl: tuple[Text, ...] | None = None
     ru: tuple[Text, ...] | None = None
     uk: tuple[Text, ...] | None = None
+    fa: tuple[Text, ...] | None = None
+    fr: tuple[Text, ...] | None = None
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -124,6 +128,11 @@ class KnowledgeConfig(Strict):
         default=5,
         ge=1,
         description="Fewer phrasings than this for an entry in a language gives a warning.",
+    )
+    emergency_contact: Id | None = Field(
+        default=None,
+        description="The contact (contacts.yaml) whose number opens every safety reply: "
+        "'If you are in danger now, call ...'. Required when safety.yaml has cues.",
     )
     answer_soft_limit: int = Field(
         default=700,
@@ -268,6 +277,87 @@ class LocaleFile(Strict):
     strings: dict[str, Text]
 
 
+CrisisKind = Literal[
+    "self-harm", "violence", "trafficking", "danger", "medical", "basic-needs", "emergency"
+]
+SmallTalkKind = Literal["greeting", "thanks", "goodbye", "identity", "capabilities"]
+Country = Annotated[str, StringConstraints(pattern=r"^(?:[A-Z]{2}|\*)$")]
+
+
+class Contact(Strict):
+    """A service, number or page the bot gives to people, with where it was seen."""
+
+    id: Id
+    name: Text = Field(description="The service's name as the organisation writes it.")
+    countries: Annotated[tuple[Country, ...], Field(min_length=1)] = Field(
+        description="ISO 3166 codes of the countries it serves; EU for the whole EU/EEA, "
+        "* for anywhere."
+    )
+    kinds: tuple[CrisisKind, ...] = Field(
+        default=(),
+        description="The safety replies that list it (emergency: 'what is the emergency "
+        "number'); empty when only answers name it.",
+    )
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 -]{1,20}$")] | None = Field(
+        default=None, description='As dialled, in quotes: "112", "+358 9 2525 0111".'
+    )
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")] | None = None
+    url: HttpsUrl | None = None
+    chat: HttpsUrl | None = Field(default=None, description="A web chat, where there is one.")
+    hours: Localized | None = Field(default=None, description="Opening hours, only if seen.")
+    languages: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")], ...] = Field(
+        default=(), description="Languages the service speaks (ISO 639), only if seen."
+    )
+    free: bool | None = None
+    anonymous: bool | None = None
+    purpose: Localized = Field(description="One short line per language: what it is for.")
+    seen_on: HttpsUrl = Field(
+        description="The page where the number or address was seen: the organisation's own "
+        "page, or an official page that lists it."
+    )
+    seen: DateText = Field(description="When it was seen there (YYYY-MM-DD).")
+    unchecked: tuple[LangCode, ...] = ()
+
+
+class ContactsFile(Strict):
+    """`contacts.yaml`: every organisation, number and address the bot gives, once."""
+
+    contacts: tuple[Contact, ...]
+
+
+class CrisisCues(Strict):
+    """The cues of one kind of crisis, per language (see `bot/matching/safety.py`)."""
+
+    kind: CrisisKind
+    cues: LocalizedList
+    unchecked: tuple[LangCode, ...] = ()
+
+
+class SafetyFile(Strict):
+    """`safety.yaml`: the words that tell the bot a person may be in danger."""
+
+    kinds: tuple[CrisisCues, ...]
+    not_crisis: LocalizedList = Field(
+        default_factory=LocalizedList,
+        description="Word sequences that, around a cue, mean it is not a crisis "
+        "('killer whales', 'death penalty').",
+    )
+
+
+class SmallTalkPhrases(Strict):
+    """Whole messages of one kind of small talk, per language."""
+
+    kind: SmallTalkKind
+    phrases: LocalizedList
+    unchecked: tuple[LangCode, ...] = ()
+
+
+class SmallTalkFile(Strict):
+    """`smalltalk.yaml`: greetings, thanks, goodbyes and questions about the bot itself."""
+
+    kinds: tuple[SmallTalkPhrases, ...]
+
+
 FILE_MODELS: dict[str, type[Strict]] = {
     "config": KnowledgeConfig,
     "articles": ArticlesFile,
@@ -275,6 +365,9 @@ FILE_MODELS: dict[str, type[Strict]] = {
     "faq": FaqFile,
     "synonyms": SynonymsFile,
     "locale": LocaleFile,
+    "contacts": ContactsFile,
+    "safety": SafetyFile,
+    "smalltalk": SmallTalkFile,
 }
 
 

@@ -26,9 +26,9 @@ from bot.matching.params import (
 )
 
 _SCRIPT_LANGS = {
-    "arabic": ("ar",),
+    "arabic": ("ar", "fa"),
     "cyrillic": ("ru", "uk"),
-    "latin": ("en", "es", "fi", "is", "pl"),
+    "latin": ("en", "es", "fi", "is", "pl", "fr"),
 }
 _WORD = re.compile(r"\w+")
 

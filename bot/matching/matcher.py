@@ -7,24 +7,26 @@ analysis → signals → `fusion.fuse`), then `decide`. Every number they use is
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 from bot.kb import KnowledgeBase
 from bot.matching.analysis import Analysis
 from bot.matching.decide import FaqStatus, Suggestion, decide
 from bot.matching.index import Candidate, MatchIndex, Phrasing
 from bot.matching.langid import LanguageGuess, LanguageModel
+from bot.matching.message import asking_part, sentences
 from bot.matching.params import (
     LEXICAL_THRESHOLDS,
-    MAX_QUERY_CHARS,
     MIN_CANDIDATES,
     SEMANTIC_THRESHOLDS,
     Thresholds,
 )
+from bot.matching.places import PlaceFinder
+from bot.matching.safety import KINDS, Hit, SafetyScanner
 from bot.matching.semantic import Embedder
 
-Status = FaqStatus
+Status = Literal["answer", "suggest", "none", "crisis", "smalltalk", "language"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,21 @@ class Decision:
     candidates: tuple[Candidate, ...] = field(default=(), repr=False)
     analysis: Analysis | None = field(default=None, repr=False)
     language: LanguageGuess | None = field(default=None, repr=False)
+    # With status "crisis": every kind of crisis found, most severe first, and the cues.
+    crisis: tuple[str, ...] = ()
+    hits: tuple[Hit, ...] = field(default=(), repr=False)
+    # The status the FAQ match alone gave (the question that may follow a crisis reply).
+    faq_status: FaqStatus = "none"
+    # ISO codes of the countries the message names, first mention first.
+    countries: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str | None:
+        """The contract's `kind`: the most severe crisis (null for "what is the emergency
+        number")."""
+        if self.status == "crisis" and self.crisis and self.crisis[0] != "emergency":
+            return self.crisis[0]
+        return None
 
     def to_json(self) -> dict[str, Any]:
         """The `python -m bot match --json` contract of DESIGN.md."""
@@ -53,6 +70,7 @@ class Decision:
             "topic": self.topic,
             "entry": self.entry,
             "score": self.display_score,
+            "kind": self.kind,
             "lang": self.lang,
             "suggestions": [
                 {"entry": s.entry, "topic": s.topic, "score": s.display_score}
@@ -87,6 +105,21 @@ class Matcher:
         self.index = MatchIndex(phrasings, kb.synonyms, answers=answers, embedder=embedder)
         self.topic_of = {entry.id: entry.topic or "" for entry in kb.entries}
         self.language_model = LanguageModel(_language_texts(kb))
+        self.places = PlaceFinder(kb.languages)
+        self.safety = SafetyScanner(
+            (
+                (group.kind, lang, cue)
+                for group in kb.safety.kinds
+                for lang in group.cues.languages()
+                for cue in group.cues.get(lang)
+            ),
+            (
+                (lang, text)
+                for lang in kb.safety.not_crisis.languages()
+                for text in kb.safety.not_crisis.get(lang)
+            ),
+            known_words=self.index.analyzer.known,
+        )
 
     @property
     def mode(self) -> str:
@@ -94,15 +127,43 @@ class Matcher:
         return "lexical+semantic" if self.index.semantic else "lexical"
 
     def match(self, text: str, user_lang: str | None = None, top: int = 5) -> Decision:
-        """The decision for one question.
+        """The decision for one message: the steps of DESIGN.md's data flow, safety first.
 
         Args:
-            text: the question as the user wrote it.
+            text: the message as the user wrote it (cleaned of control characters).
             user_lang: the language the user is known to use (their `/language` choice, else
                 their Telegram language); it wins when the text is too short to tell.
             top: how many candidates to keep in the decision (for `ask` and inline mode).
         """
-        query = text[:MAX_QUERY_CHARS]
+        parts = sentences(text)
+        hits = [(i, hit) for i, part in enumerate(parts) for hit in self.safety.scan(part)]
+        if hits:
+            calm = [p for i, p in enumerate(parts) if all(j != i for j, _ in hits)]
+            guess = self.language_model.guess(text, prior=user_lang)
+            faq = self._faq(asking_part(calm), user_lang, top) if calm else None
+            found = sorted((h for _, h in hits), key=lambda h: _SEVERITY[h.kind])
+            kinds = tuple(dict.fromkeys(h.kind for h in found))
+            answered = faq is not None and faq.status == "answer"
+            return Decision(
+                query=text,
+                status="crisis",
+                entry=faq.entry if faq is not None and answered else None,
+                topic=faq.topic if faq is not None and answered else None,
+                raw_score=faq.raw_score if faq is not None else 0.0,
+                display_score=faq.display_score if faq is not None else 0,
+                lang=self._reply_lang(guess, user_lang),
+                candidates=faq.candidates if faq is not None else (),
+                analysis=faq.analysis if faq is not None else None,
+                language=guess,
+                crisis=kinds,
+                hits=tuple(found),
+                faq_status=faq.faq_status if faq is not None else "none",
+                countries=tuple(self.places.countries(text)),
+            )
+        return replace(self._faq(asking_part(parts), user_lang, top), query=text)
+
+    def _faq(self, query: str, user_lang: str | None, top: int) -> Decision:
+        """The FAQ match of the sentences that ask."""
         guess = self.language_model.guess(query, prior=user_lang)
         lang = self._reply_lang(guess, user_lang)
         analysis, candidates = self.index.search(
@@ -125,6 +186,7 @@ class Matcher:
             candidates=tuple(candidates),
             analysis=analysis,
             language=guess,
+            faq_status=status,
         )
 
     def shortlist(self, text: str, user_lang: str | None, limit: int) -> tuple[str, list[str]]:
@@ -140,6 +202,9 @@ class Matcher:
         if user_lang in self.kb.languages:
             return user_lang
         return self.kb.source_language
+
+
+_SEVERITY = {kind: i for i, kind in enumerate(KINDS)}
 
 
 def _language_texts(kb: KnowledgeBase) -> dict[str, list[str]]:

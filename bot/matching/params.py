@@ -116,6 +116,14 @@ LEXICAL_THRESHOLDS = Thresholds()
 # With it the scores shift, so the thresholds differ: `python benchmarks/calibrate.py --semantic`.
 SEMANTIC_THRESHOLDS = Thresholds(answer=0.26, margin=0.02, suggest=0.18)
 
+# ---- the safety scan (see `safety`) --------------------------------------------------------
+
+# Other words allowed between two words of a crisis cue ("took passport" matches "they took
+# my passport"). More finds more indirect wordings and more false alarms.
+SAFETY_MAX_GAP = 2
+# Cue words at least this long also match a misspelling one edit away ("sucide").
+SAFETY_TYPO_MIN_LENGTH = 5
+
 # ---- language identification (see `langid`) -------------------------------------------------
 
 # Additive smoothing of the naive Bayes model.

@@ -28,6 +28,8 @@ def _one_line(decision: Decision) -> str:
         what = f"{decision.entry} ({decision.topic})"
     elif decision.status == "suggest":
         what = ", ".join(s.entry for s in decision.suggestions)
+    elif decision.status == "crisis":
+        what = " ".join(decision.crisis) + (f" + {decision.entry}" if decision.entry else "")
     else:
         what = "-"
     return f"{decision.status:7} {decision.display_score:3d} {decision.lang}  {what}"
@@ -52,10 +54,19 @@ def run_ask(matcher: Matcher, question: str, out: TextIO, user_lang: str | None,
         out.write(f"language:  {decision.lang} (confidence {guess.confidence:.2f}; {ranked})\n")
     else:
         out.write(f"language:  {decision.lang} (no letters: the user's language)\n")
+    if decision.hits:
+        cues = "; ".join(f"{h.kind}: '{h.cue}' [{h.lang}]" for h in decision.hits)
+        out.write(f"safety:    {cues}\n")
     verdict = {
         "answer": f"ANSWER with {decision.entry} ({decision.topic})",
         "suggest": "SUGGEST " + ", ".join(s.entry for s in decision.suggestions),
         "none": "NONE: the bot says it does not know",
+        "crisis": "CRISIS: the safety reply first ("
+        + ", ".join(decision.crisis)
+        + ")"
+        + (f", then the answer {decision.entry}" if decision.entry else ""),
+        "smalltalk": f"SMALL TALK ({decision.kind})",
+        "language": f"LANGUAGE the bot does not read ({decision.lang})",
     }[decision.status]
     out.write(
         f"decision:  {verdict}, score {decision.display_score} (raw {decision.raw_score:.3f})\n"

@@ -1,0 +1,90 @@
+"""The safety reply: what a person in danger reads first, calm and short, in their language.
+
+First line: the emergency number, from the contact `config.yaml` names. Then one line on the
+kind of crisis, the services for it (the countries the message names first, then Finland,
+Sweden and Iceland, then the EU and anywhere), and what the bot is. Every number and address
+comes from `knowledge/contacts.yaml`; nothing here is written by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.dialog.reply import Paragraph, Span
+from bot.dialog.texts import Texts
+from bot.kb import KnowledgeBase
+from bot.kb.models import Contact
+
+# The countries IOM's office covers come first when the message names none.
+HOME_COUNTRIES = ("FI", "SE", "IS")
+MAX_CONTACTS = 5
+
+
+def crisis_paragraphs(
+    kb: KnowledgeBase, t: Texts, kinds: Sequence[str], countries: Sequence[str]
+) -> tuple[Paragraph, ...]:
+    """The paragraphs of the safety reply for the crisis kinds found, most severe first."""
+    emergency = kb.contacts.get(kb.config.emergency_contact or "")
+    number = emergency.phone if emergency is not None and emergency.phone else None
+    paragraphs: list[Paragraph] = []
+    if number is not None:
+        paragraphs.append((Span(t("crisis_call_now", number=number), "bold"),))
+    first = kinds[0] if kinds else "emergency"
+    key = "crisis_" + first.replace("-", "_")
+    paragraphs.append((Span(t(key, number=number or "")),))
+    for contact in pick_contacts(kb, kinds, countries):
+        paragraphs.append(contact_line(contact, t))
+    paragraphs.append((Span(t("crisis_bot_is"), "italic"),))
+    return tuple(paragraphs)
+
+
+def pick_contacts(
+    kb: KnowledgeBase, kinds: Sequence[str], countries: Sequence[str]
+) -> list[Contact]:
+    """The contacts for these kinds of crisis, best first, without the emergency number."""
+    wanted = list(kinds)
+    order = [*dict.fromkeys([*countries, *HOME_COUNTRIES]), "EU", "*"]
+
+    def rank(contact: Contact) -> tuple[int, int]:
+        place = min((order.index(c) for c in contact.countries if c in order), default=len(order))
+        kind = min((wanted.index(k) for k in contact.kinds if k in wanted), default=len(wanted))
+        return place, kind
+
+    chosen = [
+        c
+        for c in kb.contacts.values()
+        if c.id != kb.config.emergency_contact and any(k in c.kinds for k in wanted)
+    ]
+    chosen.sort(key=rank)
+    return chosen[:MAX_CONTACTS]
+
+
+def contact_line(contact: Contact, t: Texts) -> Paragraph:
+    """One line: flag, name (linked to its page), how to reach it, hours where known."""
+    flags = " ".join(_flag(c) for c in contact.countries[:1])
+    name = Span(contact.name, "link", contact.url) if contact.url else Span(contact.name, "bold")
+    spans: list[Span] = [Span(flags + " "), name]
+    reach = contact.phone or contact.email
+    if reach:
+        spans.append(Span(": " + reach))
+    if contact.chat:
+        spans.append(Span(" · "))
+        spans.append(Span("chat", "link", contact.chat))
+    hours = (
+        contact.hours.get(t.lang) or contact.hours.get(t.kb.source_language)
+        if contact.hours
+        else None
+    )
+    if hours:
+        spans.append(Span(f" ({hours})"))
+    purpose = contact.purpose.get(t.lang) or contact.purpose.get(t.kb.source_language)
+    if purpose:
+        spans.append(Span(" — " + purpose))
+    return tuple(spans)
+
+
+def _flag(country: str) -> str:
+    if country == "*":
+        return "🌍"
+    # Regional indicator symbols: "FI" → 🇫🇮 (EU has its own flag too).
+    return "".join(chr(0x1F1E6 + ord(ch) - ord("A")) for ch in country.upper())

@@ -1,0 +1,184 @@
+"""The safety scan: does a message say that its writer is in danger?
+
+It reads the whole message, before anything else, for the cues in `knowledge/safety.yaml`.
+A cue is a short word sequence ("took passport", "kill* myself"); it matches when its words
+appear in order with at most `MAX_GAP` other words between two of them. Each cue word matches
+- the same word after folding (case, diacritics), or another form with the same stem
+  (`normalize.stem`: "Islanti" / "Islantiin");
+- any word it begins, when written with a final `*` ("kill*": kills, killed, killing);
+- a misspelling one edit away, for cue words of `TYPO_MIN_LENGTH` letters or more, when the
+  written word is not a word the bot knows otherwise ("sucide" → "suicide").
+A cue inside a `not_crisis` sequence ("killer whale*", "death penalty") does not count.
+
+Cues of every language are tried on every message: people in danger mix languages, and the
+language detector is least reliable on exactly the short, misspelt messages they write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.matching.normalize import stem, tokens
+from bot.matching.params import SAFETY_MAX_GAP as MAX_GAP
+from bot.matching.params import SAFETY_TYPO_MIN_LENGTH as TYPO_MIN_LENGTH
+
+# Most severe first: the first kind found names the reply when a message has several.
+KINDS: tuple[str, ...] = (
+    "self-harm",
+    "danger",
+    "violence",
+    "trafficking",
+    "medical",
+    "basic-needs",
+    "emergency",
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One cue found in a message: its kind, the cue as written in the YAML, and the span of
+    word positions it covers."""
+
+    kind: str
+    cue: str
+    lang: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Word:
+    key: str  # the stem, or the prefix for a word written with `*`
+    full: str  # the folded word as written
+    prefix: bool
+
+
+@dataclass(frozen=True)
+class _Cue:
+    kind: str
+    text: str
+    lang: str
+    words: tuple[_Word, ...]
+
+
+def _cue_words(text: str) -> tuple[_Word, ...]:
+    words = []
+    for raw in text.split():
+        prefix = raw.endswith("*")
+        folded = tokens(raw.rstrip("*"))
+        for i, token in enumerate(folded):
+            last = i == len(folded) - 1
+            is_prefix = prefix and last
+            words.append(_Word(token if is_prefix else stem(token), token, is_prefix))
+    return tuple(words)
+
+
+class SafetyScanner:
+    """Built once per knowledge base from its cues; `scan` is pure and thread-safe."""
+
+    def __init__(
+        self,
+        cues: Iterable[tuple[str, str, str]],
+        not_crisis: Iterable[tuple[str, str]] = (),
+        known_words: Iterable[str] = (),
+    ) -> None:
+        """`cues`: (kind, language, cue text); `not_crisis`: (language, text);
+        `known_words`: folded words the bot knows otherwise (never typo-corrected here)."""
+        self._cues = [
+            _Cue(kind, text, lang, words)
+            for kind, lang, text in cues
+            if (words := _cue_words(text))
+        ]
+        self._exclusions = [
+            _Cue("", text, lang, words) for lang, text in not_crisis if (words := _cue_words(text))
+        ]
+        every = self._cues + self._exclusions
+        self._by_first: dict[str, list[_Cue]] = {}
+        for cue in every:
+            self._by_first.setdefault(cue.words[0].key, []).append(cue)
+        self._exact = {w.key for c in every for w in c.words if not w.prefix}
+        self._prefixes = {w.key for c in every for w in c.words if w.prefix}
+        # Misspellings are corrected towards whole cue words (stems are too short to compare).
+        self._key_of_full = {w.full: w.key for c in self._cues for w in c.words if not w.prefix}
+        self._known = frozenset(known_words) | frozenset(self._key_of_full)
+        self._buckets: dict[str, list[str]] = {}
+        for full in sorted(self._key_of_full):
+            if len(full) >= TYPO_MIN_LENGTH:
+                self._buckets.setdefault(full[0], []).append(full)
+
+    @property
+    def size(self) -> int:
+        """How many cues the scanner knows."""
+        return len(self._cues)
+
+    def scan(self, text: str) -> list[Hit]:
+        """Every cue found in `text` and not inside a `not_crisis` sequence, in the order of
+        `KINDS`, then of position."""
+        words = tokens(text)
+        if not words:
+            return []
+        keys = [self._keys(w) for w in words]
+        hits: list[Hit] = []
+        excluded: list[tuple[int, int]] = []
+        starts = {k for position in keys for k in position}
+        for first in starts:
+            for cue in self._by_first.get(first, ()):
+                for start, end in self._find(cue, keys):
+                    if cue.kind:
+                        hits.append(Hit(cue.kind, cue.text, cue.lang, start, end))
+                    else:
+                        excluded.append((start, end))
+        kept = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in excluded)]
+        kept.sort(key=lambda h: (KINDS.index(h.kind), h.start, -(h.end - h.start)))
+        return kept
+
+    def _keys(self, word: str) -> set[str]:
+        """The cue-word keys a written word can stand for."""
+        keys = {stem(word)}
+        for n in range(1, len(word) + 1):
+            if word[:n] in self._prefixes:
+                keys.add(word[:n])
+        if len(word) >= TYPO_MIN_LENGTH and word not in self._known and not keys & self._exact:
+            bucket = self._buckets.get(word[0], [])
+            found = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=1)
+            if found is not None:
+                keys.add(self._key_of_full[found[0]])
+        return keys
+
+    @staticmethod
+    def _find(cue: _Cue, keys: Sequence[set[str]]) -> list[tuple[int, int]]:
+        """Spans (first, last word position) where the cue's words appear in order."""
+        spans = []
+        for start, position in enumerate(keys):
+            if cue.words[0].key not in position:
+                continue
+            end = _extend(cue.words, keys, 1, start)
+            if end is not None:
+                spans.append((start, end))
+        return spans
+
+
+def _extend(words: Sequence[_Word], keys: Sequence[set[str]], i: int, previous: int) -> int | None:
+    """The last position of a match of words[i:] after `previous`, or None."""
+    if i == len(words):
+        return previous
+    for position in range(previous + 1, min(len(keys), previous + 2 + MAX_GAP)):
+        if words[i].key in keys[position]:
+            end = _extend(words, keys, i + 1, position)
+            if end is not None:
+                return end
+    return None
+
+
+def cue_table(kinds: Mapping[str, Mapping[str, Sequence[str]]]) -> list[tuple[str, str, str]]:
+    """(kind, language, cue) rows from `{kind: {language: [cues]}}`."""
+    return [
+        (kind, lang, cue)
+        for kind, by_lang in kinds.items()
+        for lang, cues in by_lang.items()
+        for cue in cues
+    ]
