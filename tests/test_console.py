@@ -36,7 +36,7 @@ def test_without_a_token_run_opens_the_chat_in_the_terminal() -> None:
         "TELEGRAM_BOT_TOKEN is not set: opening the same conversation in this terminal."
         in result.stderr
     )
-    assert "knowledge loaded: 48 entries" in result.stderr
+    assert "knowledge loaded: 58 entries" in result.stderr
     assert "Hello! I answer questions about migration" in result.stdout
     assert "HOW DO I SEEK ASYLUM IN ICELAND?" in result.stdout
     assert "(https://iom.fi/en/why-does-migration-iceland-matter)" in result.stdout

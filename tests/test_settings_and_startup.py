@@ -150,7 +150,7 @@ async def test_run_prints_one_startup_line_then_serves(
     try:
         assert process.stderr is not None
         line = (await asyncio.wait_for(process.stderr.readline(), 30)).decode()
-        expected = "knowledge loaded (48 entries, languages en ar es fi is pl ru uk)"
+        expected = "knowledge loaded (58 entries, languages en ar es fi is pl ru uk)"
         assert line.startswith(f"@migration_faq_test_bot: {expected}")
         assert "mode: long polling" in line
         assert str(tmp_path / "state" / "bot.sqlite3") in line

@@ -220,6 +220,9 @@ class Entry(Strict):
     )
     links: tuple[Link, ...] = ()
     related: tuple[Id, ...] = Field(default=(), description="Ids of related entries.")
+    contacts: tuple[Id, ...] = Field(
+        default=(), description="Ids of contacts from contacts.yaml shown under the answer."
+    )
     unchecked: tuple[LangCode, ...] = Field(
         default=(),
         description="Languages whose questions and answer no person has checked yet.",
