@@ -29,10 +29,11 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.matching.normalize import stem, tokens_with_case
+from bot.matching.normalize import stem
 from bot.matching.semantic import Embedder
 from bot.matching.stopwords import QUESTION_WORDS, STOPWORDS
 from bot.matching.synonyms import SynonymGroup, SynonymMap, is_concept
+from bot.text import tokens_with_case
 
 FloatArray = npt.NDArray[np.float32]
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.matching.normalize import stem, tokens
+from bot.matching.normalize import stem
+from bot.text import tokens
 
 CONCEPT_MARK = "§"
 _MIN_STEM_MATCH = 6
