@@ -145,7 +145,10 @@ def _check_schema_line(
 
 # ---- pydantic errors in a maintainer's words ---------------------------------------------
 
-_HTTPS_HINT = "use the page's https:// address, as listed in ../shared/sources.md"
+_HTTPS_HINT = (
+    "use the page's https:// address, as listed in knowledge/articles.yaml "
+    "or knowledge/allowed-urls.txt"
+)
 _TEXT = ("{where} must be text, not {described}", "put the value in quotes")
 _LIST = (
     "{where} must be a list, not {described}",
