@@ -214,7 +214,7 @@ def _error_fields(model: type[BaseModel], error: Any) -> dict[str, object]:
 
 def _unknown_key_hint(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     parent = model_at(model, loc[:-1])
-    allowed = field_names(parent) if parent else []
+    allowed = field_names(parent) if parent else ()
     hint = did_you_mean(str(loc[-1]), allowed) if loc else None
     hint = hint or "remove it"
     return f"{hint} (allowed here: {', '.join(allowed)})" if allowed else hint
