@@ -236,6 +236,7 @@ def _locales(
     if source is not None:
         locale_rules.locale_unchecked_marks(locales, config, report)
         locale_rules.locale_texts_match_source(locales.values(), source, report)
+        locale_rules.placeholders_match_source(locales.values(), source, report)
     return {code: item.value for code, item in locales.items()}
 
 

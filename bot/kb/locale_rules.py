@@ -71,20 +71,34 @@ def locale_unchecked_marks(
 def locale_texts_match_source(
     locales: Iterable[Item[LocaleFile]], source: Item[LocaleFile], report: Report
 ) -> None:
-    """Every locale has the source locale's texts, no others, with the same {placeholders}."""
+    """Every locale has the texts of the source language's locale, and no others."""
     source_file = f"locales/{source.ident}.yaml"
     for item in locales:
-        strings = item.value.strings
-        for key, text in source.value.strings.items():
-            if key not in strings:
-                report.error(
-                    item.path,
-                    item.line("strings"),
-                    f"the text '{key}' is missing",
-                    f"translate it from {source_file}",
-                )
+        for key in _missing(source.value.strings, item.value.strings):
+            report.error(
+                item.path,
+                item.line("strings"),
+                f"the text '{key}' is missing",
+                f"translate it from {source_file}",
+            )
+        for key in _missing(item.value.strings, source.value.strings):
+            report.error(
+                item.path,
+                item.line("strings", key),
+                f"unknown text '{key}'",
+                unknown_id_hint(key, source.value.strings, source_file),
+            )
+
+
+def placeholders_match_source(
+    locales: Iterable[Item[LocaleFile]], source: Item[LocaleFile], report: Report
+) -> None:
+    """A translated text keeps every {placeholder} of the source text, spelled the same."""
+    for item in locales:
+        for key, text in item.value.strings.items():
+            if key not in source.value.strings:
                 continue
-            expected, got = _placeholders(text), _placeholders(strings[key])
+            expected, got = _placeholders(source.value.strings[key]), _placeholders(text)
             if expected != got:
                 report.error(
                     item.path,
@@ -93,14 +107,10 @@ def locale_texts_match_source(
                     f"the source has {sorted(expected) or 'none'}",
                     "keep every {name} of the source text, spelled the same",
                 )
-        for key in strings:
-            if key not in source.value.strings:
-                report.error(
-                    item.path,
-                    item.line("strings", key),
-                    f"unknown text '{key}'",
-                    unknown_id_hint(key, source.value.strings, source_file),
-                )
+
+
+def _missing(keys: Iterable[str], where: Mapping[str, str]) -> list[str]:
+    return [key for key in keys if key not in where]
 
 
 def _placeholders(text: str) -> set[str]:
