@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.kb import check_knowledge
+from bot.kb import KnowledgeBase, LoadResult, check_knowledge
 from tests.conftest import KNOWLEDGE, ROOT
 
 CHECKED_LANGUAGES = ("ar", "es", "fi", "is", "pl", "ru", "uk")
@@ -54,9 +54,8 @@ def place(rendered: str) -> tuple[Path, int] | None:
     return (Path(found[1]).resolve(), int(found[2])) if found else None
 
 
-def expect_problem(folder: Path, file: Path, line: int, *phrases: str) -> str:
+def expect_problem(result: LoadResult, file: Path, line: int, *phrases: str) -> str:
     """The error validate prints for `file` at `line` containing every one of `phrases`."""
-    result = check_knowledge(folder)
     assert result.kb is None, "a folder with errors is not loaded"
     shown = result.report.render()
     located = [
@@ -73,7 +72,7 @@ def expect_problem(folder: Path, file: Path, line: int, *phrases: str) -> str:
 # ---- the command itself -----------------------------------------------------------------
 
 
-def test_shipped_knowledge_validates_in_all_eight_languages() -> None:
+def test_shipped_knowledge_validates_in_all_eight_languages(kb: KnowledgeBase) -> None:
     result = run_validate(KNOWLEDGE)
     assert result.returncode == 0, result.stdout
     *problems, summary = result.stdout.strip().splitlines()
@@ -84,9 +83,7 @@ def test_shipped_knowledge_validates_in_all_eight_languages() -> None:
     assert all(int(n) >= 200 for n in counts.values())
     # Only the unchecked translations to report, one line per language.
     assert [p.split(":")[1].strip() for p in problems] == list(CHECKED_LANGUAGES)
-    checked = check_knowledge(KNOWLEDGE)
-    assert checked.kb is not None
-    assert checked.kb.languages == ("en", "ar", "es", "fi", "is", "pl", "ru", "uk")
+    assert kb.languages == ("en", "ar", "es", "fi", "is", "pl", "ru", "uk")
 
 
 def test_a_broken_folder_fails_and_verbose_lists_every_unchecked_translation(
@@ -125,13 +122,14 @@ def test_checking_a_translation_lowers_its_language_count(knowledge_copy: Path) 
     path = knowledge_copy / "faq" / "iom.yaml"
     line = line_of(path, "    unchecked: [ar, es, fi, is, pl, ru, uk]")
     replace_in(path, "    unchecked: [ar, es, fi, is, pl, ru, uk]", "    unchecked: [ar, es]")
-    shown = check_knowledge(knowledge_copy).report.render()
+    report = check_knowledge(knowledge_copy).report
+    shown = report.render()
     counts = dict(
         re.findall(r"warning: (\w+): unchecked translations in (\d+) entries", "\n".join(shown))
     )
     assert counts["ar"] == counts["es"]
     assert int(counts["uk"]) == int(counts["ar"]) - 1
-    verbose = check_knowledge(knowledge_copy).report.render(verbose=True)
+    verbose = report.render(verbose=True)
     mine = [out for out in verbose if place(out) == (path.resolve(), line)]
     assert len(mine) == 1
     assert mine[0].endswith(
@@ -289,7 +287,7 @@ def test_a_mistake_is_reported_at_its_line_with_a_fix(
 ) -> None:
     path = knowledge_copy / file
     replace_in(path, old, new)
-    expect_problem(knowledge_copy, path, line_of(path, at, occurrence), *phrases)
+    expect_problem(check_knowledge(knowledge_copy), path, line_of(path, at, occurrence), *phrases)
 
 
 def test_dangling_references(knowledge_copy: Path) -> None:
@@ -302,15 +300,16 @@ def test_dangling_references(knowledge_copy: Path) -> None:
     replace_in(
         path, "    sources: [iom-global, iom-pope-news]", "    sources: [iom-global, iom-pope]"
     )
+    result = check_knowledge(knowledge_copy)
     out = expect_problem(
-        knowledge_copy,
+        result,
         path,
         line_of(path, "iom-leeder"),
         "relates to an unknown entry 'iom-leeder'",
     )
     assert "did you mean 'iom-leader'?" in out
     out = expect_problem(
-        knowledge_copy, path, line_of(path, "iom-pope]"), "cites an unknown article 'iom-pope'"
+        result, path, line_of(path, "iom-pope]"), "cites an unknown article 'iom-pope'"
     )
     assert "iom-pope-news" in out
 
@@ -323,7 +322,9 @@ def test_missing_language_in_an_entry(knowledge_copy: Path) -> None:
     end = text.index("      pl: >-", start)
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     line = line_of(path, "    answer:")
-    expect_problem(knowledge_copy, path, line, "entry 'gcm-what' answer has no 'is' text")
+    expect_problem(
+        check_knowledge(knowledge_copy), path, line, "entry 'gcm-what' answer has no 'is' text"
+    )
 
 
 def test_over_long_answer_is_refused(knowledge_copy: Path) -> None:
@@ -336,21 +337,28 @@ def test_over_long_answer_is_refused(knowledge_copy: Path) -> None:
         f"      en: >-\n        {long_text}\n        {opening}",
     )
     line = line_of(path, "      en: >-")
-    out = expect_problem(knowledge_copy, path, line, "a Telegram message holds 4096")
+    out = expect_problem(
+        check_knowledge(knowledge_copy), path, line, "a Telegram message holds 4096"
+    )
     assert "entry 'diversity-day-date' answer in 'en' would be" in out
 
 
 def test_missing_locale_file(knowledge_copy: Path) -> None:
     (knowledge_copy / "locales" / "is.yaml").unlink()
     expect_problem(
-        knowledge_copy, knowledge_copy / "locales" / "is.yaml", 1, "no locale file for 'is'"
+        check_knowledge(knowledge_copy),
+        knowledge_copy / "locales" / "is.yaml",
+        1,
+        "no locale file for 'is'",
     )
 
 
 @pytest.mark.parametrize("name", ["config", "articles", "topics", "synonyms"])
 def test_a_missing_core_file_is_reported(knowledge_copy: Path, name: str) -> None:
     (knowledge_copy / f"{name}.yaml").unlink()
-    expect_problem(knowledge_copy, knowledge_copy / f"{name}.yaml", 1, "the file is missing")
+    expect_problem(
+        check_knowledge(knowledge_copy), knowledge_copy / f"{name}.yaml", 1, "the file is missing"
+    )
 
 
 def test_every_problem_is_reported_in_one_run(knowledge_copy: Path) -> None:
