@@ -99,7 +99,7 @@ def check_knowledge(root: Path) -> LoadResult:
     kb = KnowledgeBase.build(
         root=root,
         config=config,
-        articles=articles.values(),
+        articles=checked.articles.values(),
         topics=checked.topics.values(),
         entries=checked.entries,
         synonyms=synonyms.groups,
@@ -233,6 +233,7 @@ def _locales(
 ) -> dict[str, LocaleFile]:
     locales = locale_rules.locale_files(folder.locales, config, root, report)
     source = locales.get(config.source_language)
+    # Without the source locale (already an error) there is nothing to compare with.
     if source is not None:
         locale_rules.locale_unchecked_marks(locales, config, report)
         locale_rules.locale_texts_match_source(locales.values(), source, report)

@@ -75,14 +75,14 @@ def related_exist(entries: Sequence[Item[Entry]], unparsed: set[str], report: Re
                 report.error(
                     item.path,
                     item.line("related", index),
-                    f"entry '{item.ident}' relates to an unknown entry '{related}'",
+                    f"{item.name} relates to an unknown entry '{related}'",
                     unknown_id_hint(related, known, "the faq/ files"),
                 )
             elif related == item.ident:
                 report.error(
                     item.path,
                     item.line("related", index),
-                    f"entry '{item.ident}' lists itself as related",
+                    f"{item.name} lists itself as related",
                     "remove it from 'related'",
                 )
 
@@ -210,7 +210,7 @@ def entry_topics(entries: Iterable[Item[Entry]], report: Report) -> None:
             report.error(
                 item.path,
                 item.line("topic"),
-                f"entry '{item.ident}' says topic '{topic}' in the file of '{file_topic}'",
+                f"{item.name} says topic '{topic}' in the file of '{file_topic}'",
                 f"move the entry to faq/{topic}.yaml or remove its 'topic'",
             )
 
@@ -325,15 +325,15 @@ def synonym_terms(groups: Iterable[Item[SynonymGroup]], report: Report) -> None:
                 f"the synonym group '{group.id}' has only one term",
                 "add the other spellings or names, or remove the group",
             )
-        for key, term in _term_places(group):
-            line = item.line(*key)
-            word = question_key(term)
-            if not word:
+        for place, term in _term_places(group):
+            line = item.line(*place)
+            key = question_key(term)
+            if not key:
                 report.error(
                     item.path, line, f"the term '{term}' has no letters or digits", "remove it"
                 )
                 continue
-            other = owner.setdefault(word, group.id)
+            other = owner.setdefault(key, group.id)
             if other != group.id:
                 report.error(
                     item.path,
@@ -341,7 +341,7 @@ def synonym_terms(groups: Iterable[Item[SynonymGroup]], report: Report) -> None:
                     f"the term '{term}' is in the groups '{other}' and '{group.id}'",
                     "a term can mean only one thing; keep it in one group",
                 )
-                owner[word] = group.id
+                owner[key] = group.id
 
 
 def _term_places(group: SynonymGroup) -> list[tuple[tuple[str, int], str]]:
