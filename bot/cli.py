@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--errors-only", action="store_true", help="do not list warnings (they are still counted)"
     )
+    validate.add_argument(
+        "--verbose",
+        action="store_true",
+        help="list every unchecked translation (by default: one line per language)",
+    )
     validate.set_defaults(handler=_cmd_validate)
 
     schema = sub.add_parser(
@@ -171,10 +176,8 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
     root = _knowledge_dir(args, settings)
     result = check_knowledge(root)
-    for problem in result.report.sorted():
-        if args.errors_only and problem.severity == "warning":
-            continue
-        print(problem.format())
+    for line in result.report.render(errors_only=args.errors_only, verbose=args.verbose):
+        print(line)
     errors, warnings = len(result.report.errors), len(result.report.warnings)
     verdict = "OK" if errors == 0 else "FAILED"
     print(f"{verdict}: {root}: {result.stats.format()}; {errors} errors, {warnings} warnings")
@@ -206,8 +209,8 @@ def _load_or_explain(root: Path) -> KnowledgeBase | None:
 
     result = check_knowledge(root)
     if result.kb is None:
-        for problem in result.report.errors:
-            print(problem.format(), file=sys.stderr)
+        for line in result.report.render(errors_only=True):
+            print(line, file=sys.stderr)
         print(
             f"error: the knowledge folder {root} has {len(result.report.errors)} error(s); "
             "run `python -m bot validate` for the full report",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.dialog import Dialog
@@ -17,6 +17,7 @@ from bot.kb import (
     KnowledgeBase,
     KnowledgeError,
     Problem,
+    Report,
     check_knowledge,
     fingerprint,
     load_knowledge,
@@ -45,7 +46,11 @@ class Served:
 class ReloadResult:
     changed: bool
     ok: bool
-    errors: tuple[Problem, ...] = ()
+    report: Report = field(default_factory=Report)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return self.report.errors
 
     def summary(self) -> str:
         if not self.changed:
@@ -83,14 +88,13 @@ class LiveKnowledge:
             self._seen = seen or fingerprint(self.root)
             result = check_knowledge(self.root)
             if result.kb is None:
-                errors = tuple(result.report.errors)
-                for problem in errors:
-                    log.error("knowledge: %s", problem.format())
+                for line in result.report.render(errors_only=True):
+                    log.error("knowledge: %s", line)
                 log.error(
                     "knowledge NOT reloaded (%d errors); still serving the previous version",
-                    len(errors),
+                    len(result.report.errors),
                 )
-                return ReloadResult(changed=True, ok=False, errors=errors)
+                return ReloadResult(changed=True, ok=False, report=result.report)
             self._current = Served.build(result.kb, self.embedder)
             log.info(
                 "knowledge reloaded: %d entries, languages %s",
@@ -106,8 +110,8 @@ def open_live(root: Path, embedder: Embedder | None) -> LiveKnowledge | None:
     try:
         return LiveKnowledge(root, embedder)
     except KnowledgeError as exc:
-        for problem in exc.report.errors:
-            print(problem.format(), file=sys.stderr)
+        for line in exc.report.render(errors_only=True):
+            print(line, file=sys.stderr)
         print(
             f"error: the knowledge folder {root} has errors; not starting "
             "(run `python -m bot validate` for the full report)",

@@ -12,7 +12,8 @@ from bot.kb import KnowledgeBase
 from bot.matching import Matcher, Thresholds
 from bot.matching.decide import decide
 from bot.matching.index import Candidate, Phrasing
-from bot.matching.normalize import fold, stem, tokens
+from bot.matching.normalize import stem
+from bot.text import fold, tokens
 from tests.conftest import ROOT
 
 

@@ -11,7 +11,7 @@ from bot.channels.telegram.render import to_messages
 from bot.dialog import Dialog, Press, Reply, Span, TextMessage, User, actions
 from bot.kb.yamlsource import YamlError, parse_yaml
 from bot.matching import Matcher
-from bot.matching.normalize import fold
+from bot.text import fold
 
 FAST = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

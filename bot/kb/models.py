@@ -8,9 +8,11 @@ Unknown keys are errors (`extra="forbid"`), so a typo such as `qeustions` cannot
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
 from bot.languages import LANGUAGES, LangCode
 
@@ -206,10 +208,9 @@ class Entry(Strict):
     """One FAQ entry: phrasings of a question and its answer, per language."""
 
     id: Id
-    topic: Id | None = Field(
-        default=None,
-        description="Filled in from the file's `topic`; leave it out.",
-    )
+    # The loader fills it in from the file's `topic`. It is left out of the JSON Schema and
+    # of the keys the validator suggests, so maintainers are not invited to write it.
+    topic: SkipJsonSchema[Id | None] = None
     questions: LocalizedList = Field(
         description="Per language: the first question is shown on buttons; "
         "the rest are other ways people ask it."
@@ -374,9 +375,11 @@ FILE_MODELS: dict[str, type[Strict]] = {
 }
 
 
-def field_names(model: type[BaseModel]) -> list[str]:
-    """The keys a maintainer may write for `model` (aliases where they exist)."""
-    return [info.alias or name for name, info in model.model_fields.items()]
+@cache
+def field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    """The keys a maintainer may write for `model`: those its JSON Schema offers editors."""
+    properties: dict[str, Any] = model.model_json_schema(by_alias=True).get("properties", {})
+    return tuple(properties)
 
 
 def model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:

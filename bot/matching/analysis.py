@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.matching.normalize import stem, tokens_with_case
+from bot.matching.normalize import stem
 from bot.matching.params import CHAR_MAX, CHAR_MIN, TYPO_MIN_LENGTH, TYPO_TWO_EDITS_FROM
 from bot.matching.stopwords import QUESTION_WORDS, STOPWORDS
 from bot.matching.synonyms import SynonymGroup, SynonymMap, is_concept
+from bot.text import tokens_with_case
 
 
 @dataclass(frozen=True)

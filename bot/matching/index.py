@@ -23,11 +23,11 @@ import numpy.typing as npt
 
 from bot.matching.analysis import Analysis, Analyzer, word_features
 from bot.matching.fusion import Fusion, Layout, Signals, fuse
-from bot.matching.normalize import tokens_with_case
 from bot.matching.params import Weights
 from bot.matching.semantic import Embedder
 from bot.matching.synonyms import SynonymGroup, is_concept
 from bot.matching.vectors import SparseVectors, plain_idf
+from bot.text import tokens_with_case
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
 
-from bot.matching.normalize import tokens
+from bot.text import tokens
 
 # CLDR codes that are not countries people live in or ask about.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "AQ"})

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.matching.normalize import stem, tokens
+from bot.matching.normalize import stem
 from bot.matching.params import SAFETY_MAX_GAP as MAX_GAP
 from bot.matching.params import SAFETY_TYPO_MIN_LENGTH as TYPO_MIN_LENGTH
+from bot.text import tokens
 
 # Most severe first: the first kind found names the reply when a message has several.
 KINDS: tuple[str, ...] = (

@@ -11,7 +11,7 @@ Public lists such as stopwords-iso were tried and rejected: they include content
 
 from __future__ import annotations
 
-from bot.matching.normalize import fold
+from bot.text import fold
 
 _WORDS = {
     "en": """a an the and or but if of to in on at by for with from into about as is are was were

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.matching.normalize import stem, tokens
+from bot.matching.normalize import stem
 from bot.matching.params import STEM_LENGTH
+from bot.text import tokens
 
 CONCEPT_MARK = "§"
 

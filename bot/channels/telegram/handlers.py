@@ -181,9 +181,7 @@ class TelegramChannel:
             await self._run(update, context, Command("reload"))
             return
         result = await asyncio.to_thread(self.live.reload)
-        lines = [result.summary()] + [p.format() for p in result.errors[:20]]
-        if len(result.errors) > 20:
-            lines.append(f"… and {len(result.errors) - 20} more: run `python -m bot validate`")
+        lines = [result.summary(), *result.report.render(errors_only=True, limit=20)]
         await context.bot.send_message(message.chat_id, "\n".join(lines))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
