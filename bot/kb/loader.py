@@ -11,16 +11,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bot.kb import locale_rules, rules
+from bot.kb import help_rules, locale_rules, rules
 from bot.kb.base import KnowledgeBase
 from bot.kb.fingerprint import fingerprint
 from bot.kb.models import (
     Article,
     ArticlesFile,
+    Contact,
+    ContactsFile,
     Entry,
     FaqFile,
     KnowledgeConfig,
     LocaleFile,
+    SafetyFile,
+    SmallTalkFile,
     SynonymsFile,
     Topic,
     TopicsFile,
@@ -89,7 +93,9 @@ def check_knowledge(root: Path) -> LoadResult:
         return LoadResult(None, report)
     articles = {item.ident: item.value for item in _articles(folder, config, report)}
     topics = {item.ident: item.value for item in _topics(folder, config, report)}
-    entries = _entries(folder, config, articles, topics, report)
+    contacts = {item.ident: item.value for item in _contacts(folder, config, report)}
+    entries = _entries(folder, config, articles, topics, contacts, report)
+    _safety(folder, config, contacts, report)
     checked = _Checked(articles, topics, entries, _locales(root, folder, config, report))
     _synonyms(folder, report)
     stats = checked.stats(config)
@@ -105,6 +111,9 @@ def check_knowledge(root: Path) -> LoadResult:
         synonyms=synonyms.groups,
         locales=checked.locales,
         fingerprint=fingerprint(root),
+        contacts=contacts.values(),
+        safety=folder.safety.content,
+        smalltalk=folder.smalltalk.content,
     )
     return LoadResult(kb, report, stats)
 
@@ -119,6 +128,9 @@ class _Folder:
     synonyms: KnowledgeFile[SynonymsFile]
     faqs: list[KnowledgeFile[FaqFile]]
     locales: list[KnowledgeFile[LocaleFile]]
+    contacts: KnowledgeFile[ContactsFile]
+    safety: KnowledgeFile[SafetyFile]
+    smalltalk: KnowledgeFile[SmallTalkFile]
 
     @property
     def all_valid(self) -> bool:
@@ -126,6 +138,9 @@ class _Folder:
             self.articles,
             self.topics,
             self.synonyms,
+            self.contacts,
+            self.safety,
+            self.smalltalk,
             *self.faqs,
             *self.locales,
         ]
@@ -163,6 +178,9 @@ def _read_folder(root: Path, report: Report) -> _Folder:
         locales=[
             read_file(root, p, LocaleFile, report) for p in sorted(root.glob("locales/*.yaml"))
         ],
+        contacts=read_file(root, root / "contacts.yaml", ContactsFile, report),
+        safety=read_file(root, root / "safety.yaml", SafetyFile, report),
+        smalltalk=read_file(root, root / "smalltalk.yaml", SmallTalkFile, report),
     )
     if not folder.faqs:
         report.error(
@@ -199,6 +217,7 @@ def _entries(
     config: KnowledgeConfig,
     articles: dict[str, Article],
     topics: dict[str, Topic],
+    contacts: dict[str, Contact],
     report: Report,
 ) -> list[Entry]:
     listed = [item for faq in folder.faqs for item in items_of(faq, "entries", "entry")]
@@ -210,6 +229,8 @@ def _entries(
     rules.unchecked_marks(entries, config, report)
     unparsed_articles = folder.articles.raw_ids("articles")
     rules.sources_exist(entries, articles, unparsed_articles, report)
+    unparsed_contacts = folder.contacts.raw_ids("contacts")
+    help_rules.entry_contacts_exist(entries, contacts, unparsed_contacts, report)
     rules.phrasing_counts(entries, config, report)
     rules.question_clash(entries, config, report)
     rules.message_size(entries, config, articles, report)
@@ -239,6 +260,32 @@ def _locales(
         locale_rules.locale_texts_match_source(locales.values(), source, report)
         locale_rules.placeholders_match_source(locales.values(), source, report)
     return {code: item.value for code, item in locales.items()}
+
+
+def _contacts(folder: _Folder, config: KnowledgeConfig, report: Report) -> list[Item[Contact]]:
+    contacts = rules.unique_ids(items_of(folder.contacts, "contacts", "contact"), report)
+    rules.required_languages(contacts, ("purpose",), config, report)
+    rules.unchecked_marks(contacts, config, report)
+    help_rules.services_for_every_crisis(contacts, config.emergency_contact, report)
+    return contacts
+
+
+def _safety(
+    folder: _Folder, config: KnowledgeConfig, contacts: dict[str, Contact], report: Report
+) -> None:
+    help_rules.emergency_contact(folder.config, contacts, folder.safety.content, report)
+    crises = help_rules.kinds_once(items_of(folder.safety, "kinds", "crisis kind", "kind"), report)
+    if folder.safety.content is not None:
+        crisis_kinds = (*help_rules.CRISIS_KINDS, "emergency")
+        help_rules.every_language_covered(crises, "cues", crisis_kinds, config, report)
+        rules.unchecked_marks(crises, config, report)
+    talk = help_rules.kinds_once(
+        items_of(folder.smalltalk, "kinds", "small-talk kind", "kind"), report
+    )
+    if folder.smalltalk.content is not None:
+        talk_kinds = ("greeting", "thanks", "goodbye", "identity", "capabilities")
+        help_rules.every_language_covered(talk, "phrases", talk_kinds, config, report)
+        rules.unchecked_marks(talk, config, report)
 
 
 def _synonyms(folder: _Folder, report: Report) -> None:

@@ -1,0 +1,148 @@
+"""The rules of the files that keep people safe: contacts, safety cues and small talk.
+
+- every contact named anywhere exists, and the emergency contact has a number;
+- every language of config.yaml has cues for every kind of crisis (a gap means people who
+  write in that language get no safety reply), and small-talk phrases;
+- each crisis kind (but the emergency number itself) lists at least one service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+from bot.kb.models import (
+    Contact,
+    CrisisCues,
+    Entry,
+    KnowledgeConfig,
+    SafetyFile,
+    SmallTalkPhrases,
+)
+from bot.kb.reader import Item, KnowledgeFile
+from bot.kb.report import Report
+from bot.kb.rules import unknown_id_hint
+
+CRISIS_KINDS = ("self-harm", "violence", "trafficking", "danger", "medical", "basic-needs")
+# For these the emergency number is the service; the others need one of their own.
+_EMERGENCY_IS_ENOUGH = ("danger", "medical")
+
+
+def entry_contacts_exist(
+    entries: Iterable[Item[Entry]], contacts: Collection[str], unparsed: set[str], report: Report
+) -> None:
+    """An entry's `contacts` are ids from contacts.yaml."""
+    for item in entries:
+        for index, contact in enumerate(item.value.contacts):
+            if contact not in contacts and contact not in unparsed:
+                report.error(
+                    item.path,
+                    item.line("contacts", index),
+                    f"{item.name} names an unknown contact '{contact}'",
+                    unknown_id_hint(contact, contacts, "contacts.yaml"),
+                )
+
+
+def emergency_contact(
+    config_file: KnowledgeFile[KnowledgeConfig],
+    contacts: dict[str, Contact],
+    safety: SafetyFile | None,
+    report: Report,
+) -> None:
+    """The contact that opens every safety reply exists and has a phone number."""
+    config = config_file.content
+    if config is None or safety is None or not safety.kinds:
+        return
+    name = config.emergency_contact
+    if name is None:
+        report.error(
+            config_file.path,
+            1,
+            "safety.yaml has cues but config.yaml names no emergency_contact",
+            "add 'emergency_contact: <id>' naming the emergency number in contacts.yaml",
+        )
+    elif name not in contacts:
+        report.error(
+            config_file.path,
+            config_file.line("emergency_contact"),
+            f"emergency_contact names an unknown contact '{name}'",
+            unknown_id_hint(name, contacts, "contacts.yaml"),
+        )
+    elif contacts[name].phone is None:
+        report.error(
+            config_file.path,
+            config_file.line("emergency_contact"),
+            f"the emergency contact '{name}' has no phone",
+            "the safety reply opens with 'call <phone>': give the contact its number",
+        )
+
+
+def kinds_once(items: Sequence[Item[Any]], report: Report) -> list[Item[Any]]:
+    """Each crisis or small-talk kind is listed once (its cues in one place)."""
+    first: dict[str, Item[Any]] = {}
+    for item in items:
+        if first.setdefault(item.ident, item) is not item:
+            report.error(
+                item.path,
+                item.line("kind"),
+                f"the kind '{item.ident}' is listed twice",
+                "merge the two lists: one entry per kind",
+            )
+    return list(first.values())
+
+
+def every_language_covered(
+    items: Sequence[Item[CrisisCues]] | Sequence[Item[SmallTalkPhrases]],
+    field: str,
+    wanted: Sequence[str],
+    config: KnowledgeConfig,
+    report: Report,
+) -> None:
+    """Every kind has cues (phrases) in every language; a missing one is an error for
+    crisis kinds (a person in danger would get no help) and a warning for small talk."""
+    present = {item.ident: item for item in items}
+    severe = field == "cues"
+    for kind in wanted:
+        item = present.get(kind)
+        if item is None:
+            problem = f"no {field} for '{kind}'"
+            where = items[0].path if items else None
+            if where is not None:
+                _report(report, severe, where, 1, problem, f"add a '- kind: {kind}' list")
+            continue
+        for lang in config.languages:
+            if not getattr(item.value, field).get(lang):
+                _report(
+                    report,
+                    severe,
+                    item.path,
+                    item.line(field),
+                    f"{item.name} has no '{lang}' {field}",
+                    f"add '{lang}:' {field}: people who write in '{lang}' would not be recognised",
+                )
+
+
+def services_for_every_crisis(
+    contacts: Iterable[Item[Contact]], emergency: str | None, report: Report
+) -> None:
+    """Each kind of crisis lists at least one service besides the emergency number."""
+    listed = list(contacts)
+    if not listed:
+        return
+    for kind in CRISIS_KINDS:
+        if kind in _EMERGENCY_IS_ENOUGH:
+            continue
+        if not any(kind in c.value.kinds for c in listed if c.ident != emergency):
+            report.warning(
+                listed[0].path,
+                1,
+                f"no contact lists the crisis kind '{kind}' besides the emergency number",
+                f"add '{kind}' to the 'kinds' of the services that help with it",
+            )
+
+
+def _report(report: Report, error: bool, path: Any, line: int, message: str, hint: str) -> None:
+    if error:
+        report.error(path, line, message, hint)
+    else:
+        report.warning(path, line, message, hint)
