@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.dialog import actions
-from bot.dialog.crisis import crisis_paragraphs
+from bot.dialog.crisis import contact_line, crisis_paragraphs
 from bot.dialog.reply import Button, InlineResult, Outcome, Paragraph, Reply, Span, text
 from bot.dialog.texts import Texts
 from bot.kb import Entry, KnowledgeBase
@@ -187,6 +187,10 @@ class Dialog:
                     spans.append(Span(" · "))
                 spans.append(Span(link.title_in(lang, source), "link", link.url))
             paragraphs.append(tuple(spans))
+        for contact_id in entry.contacts:
+            contact = self.kb.contacts.get(contact_id)
+            if contact is not None:
+                paragraphs.append(contact_line(contact, t))
         unchecked = lang in entry.unchecked
         if unchecked:
             paragraphs.append((Span(t("unchecked_note"), "italic"),))

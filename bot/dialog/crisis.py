@@ -64,7 +64,7 @@ def contact_line(contact: Contact, t: Texts) -> Paragraph:
     flags = " ".join(_flag(c) for c in contact.countries[:1])
     name = Span(contact.name, "link", contact.url) if contact.url else Span(contact.name, "bold")
     spans: list[Span] = [Span(flags + " "), name]
-    reach = contact.phone or contact.email
+    reach = " · ".join(r for r in (contact.phone, contact.email) if r)
     if reach:
         spans.append(Span(": " + reach))
     if contact.chat:

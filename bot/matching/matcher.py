@@ -158,7 +158,15 @@ class Matcher:
                 crisis=kinds,
                 hits=tuple(found),
                 faq_status=faq.faq_status if faq is not None else "none",
-                countries=tuple(self.places.countries(text)),
+                # Places named where the trouble is described come first.
+                countries=tuple(
+                    dict.fromkeys(
+                        [
+                            *(c for i, _ in hits for c in self.places.countries(parts[i])),
+                            *self.places.countries(text),
+                        ]
+                    )
+                ),
             )
         return replace(self._faq(asking_part(parts), user_lang, top), query=text)
 

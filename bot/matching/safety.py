@@ -103,8 +103,11 @@ class SafetyScanner:
             self._by_first.setdefault(cue.words[0].key, []).append(cue)
         self._exact = {w.key for c in every for w in c.words if not w.prefix}
         self._prefixes = {w.key for c in every for w in c.words if w.prefix}
-        # Misspellings are corrected towards whole cue words (stems are too short to compare).
+        # A written word one edit away from a cue word, or whose stem is one edit away from
+        # a cue word's stem (забрав / забрали, aetla / aetlar), stands for that cue word.
         self._key_of_full = {w.full: w.key for c in self._cues for w in c.words if not w.prefix}
+        for key in list(self._exact):
+            self._key_of_full.setdefault(key, key)
         self._known = frozenset(known_words) | frozenset(self._key_of_full)
         self._buckets: dict[str, list[str]] = {}
         for full in sorted(self._key_of_full):
@@ -145,9 +148,10 @@ class SafetyScanner:
                 keys.add(word[:n])
         if len(word) >= TYPO_MIN_LENGTH and word not in self._known and not keys & self._exact:
             bucket = self._buckets.get(word[0], [])
-            found = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=1)
-            if found is not None:
-                keys.add(self._key_of_full[found[0]])
+            for form in dict.fromkeys((word, stem(word))):
+                found = process.extractOne(form, bucket, scorer=OSA.distance, score_cutoff=1)
+                if found is not None:
+                    keys.add(self._key_of_full[found[0]])
         return keys
 
     @staticmethod
