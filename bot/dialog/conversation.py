@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from bot.dialog import actions
 from bot.dialog.reply import Button, InlineResult, Outcome, Paragraph, Reply, Span, text
-from bot.dialog.texts import Texts
+from bot.dialog.texts import COMMAND_TEXTS, Texts
 from bot.kb import Entry, KnowledgeBase
 from bot.languages import NATIVE_NAMES, as_lang
 from bot.matching import Matcher
 
-COMMANDS = ("start", "help", "topics", "language", "privacy", "forget")
+COMMANDS = tuple(COMMAND_TEXTS)
 LONG_MESSAGE = 1000
 BUTTON_LABEL_MAX = 60
 
