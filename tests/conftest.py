@@ -51,14 +51,6 @@ def served() -> Served:
 
 
 @pytest.fixture
-def knowledge_copy(tmp_path: Path) -> Path:
-    """A private copy of the shipped knowledge folder that a test may break."""
-    target = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, target)
-    return target
-
-
-@pytest.fixture
 def fixture_copy(tmp_path: Path) -> Path:
     """A private copy of the fixture knowledge folder that a test may edit or break."""
     target = tmp_path / "knowledge"

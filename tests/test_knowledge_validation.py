@@ -1,5 +1,9 @@
 """The validator on real folders: the shipped knowledge passes, and each kind of mistake a
-maintainer can make is reported with the right file, the right line and a way to fix it."""
+maintainer can make is reported with the right file, the right line and a way to fix it.
+
+Mistakes are made in a copy of the fixture knowledge and checked in-process with
+`check_knowledge`, which `python -m bot validate` prints; two tests run the command itself.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot.kb import check_knowledge
-from tests.conftest import KNOWLEDGE, ROOT
+from bot.live import Served
+from tests.conftest import FIXTURE, KNOWLEDGE, ROOT
 
 
 def run_validate(folder: Path) -> subprocess.CompletedProcess[str]:
@@ -42,6 +47,31 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
+def replace_line_under(path: Path, block: str, prefix: str, new: str | None) -> None:
+    """Replace (or with None, remove) the first line starting with `prefix` after `block`."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.rstrip("\n") == block)
+    at = next(i for i in range(start + 1, len(lines)) if lines[i].startswith(prefix))
+    lines[at : at + 1] = [] if new is None else [new + "\n"]
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def expect_problem(folder: Path, file: Path, line: int, message: str) -> str:
+    """The error `message` reported at file:line, formatted as `validate` prints it."""
+    report = check_knowledge(folder).report
+    found = [
+        problem
+        for problem in report.errors
+        if problem.path.resolve() == file.resolve()
+        and problem.line == line
+        and message in problem.format()
+    ]
+    everything = "\n".join(problem.format() for problem in report.sorted())
+    assert found, f"expected {file.name}:{line}: {message} in:\n{everything}"
+    assert found[0].hint, "every problem says how to fix it"
+    return found[0].format()
+
+
 def test_shipped_knowledge_validates_in_all_eight_languages() -> None:
     result = run_validate(KNOWLEDGE)
     assert result.returncode == 0, result.stdout
@@ -51,198 +81,197 @@ def test_shipped_knowledge_validates_in_all_eight_languages() -> None:
     counts = dict(re.findall(r"\b(en|ar|es|fi|is|pl|ru|uk) (\d+)", summary))
     assert set(counts) == {"en", "ar", "es", "fi", "is", "pl", "ru", "uk"}
     assert all(int(n) >= 200 for n in counts.values())
-    checked = check_knowledge(KNOWLEDGE)
-    assert checked.kb is not None
-    assert checked.kb.languages == ("en", "ar", "es", "fi", "is", "pl", "ru", "uk")
 
 
-def test_unchecked_translations_are_warnings_not_errors() -> None:
-    result = check_knowledge(KNOWLEDGE)
+def test_fixture_knowledge_validates() -> None:
+    result = check_knowledge(FIXTURE)
+    assert result.report.errors == []
+    assert result.kb is not None
+
+
+def test_unchecked_translations_are_warnings_not_errors(served: Served) -> None:
+    result = check_knowledge(FIXTURE)
     assert result.report.ok
     warnings = [p.format() for p in result.report.warnings]
-    assert any("unchecked translation (ar, es, fi, is, pl, ru, uk)" in w for w in warnings)
+    unchecked = [e for e in served.kb.entries if e.unchecked]
+    assert unchecked, "the fixture has an unchecked translation"
+    for entry in unchecked:
+        mark = f"entry '{entry.id}': unchecked translation ({', '.join(entry.unchecked)})"
+        assert any(mark in w for w in warnings), warnings
 
 
-def expect_problem(folder: Path, file: Path, line: int, *phrases: str) -> str:
-    result = run_validate(folder)
-    assert result.returncode == 1, result.stdout
-    prefix = f"{file}:{line}: "
-    matching = [
-        out
-        for out in result.stdout.splitlines()
-        if out.endswith(tuple(phrases[-1:])) or all(p in out for p in phrases)
-    ]
-    located = [
-        m
-        for m in matching
-        if Path(m.split(":", 1)[0]).resolve() == file.resolve() and f":{line}: " in m
-    ]
-    assert located, f"expected {prefix}{phrases} in:\n{result.stdout}"
-    assert " — " in located[0], "every problem says how to fix it"
-    assert result.stdout.strip().splitlines()[-1].startswith("FAILED")
-    return located[0]
+@pytest.mark.parametrize(
+    ("file", "old", "new", "at", "message", "hint"),
+    [
+        pytest.param(
+            "faq/iceland.yaml",
+            "      ar:\n",
+            "       - broken: [indentation\n      ar:\n",
+            ("broken: [indentation", 1),
+            "YAML syntax error",
+            "indentation",
+            id="yaml-syntax",
+        ),
+        pytest.param(
+            "faq/lgbti.yaml",
+            "    questions:",
+            "    qeustions:",
+            ("qeustions:", 1),
+            "unknown key 'qeustions'",
+            "did you mean 'questions'?",
+            id="misspelt-key",
+        ),
+        pytest.param(
+            "faq/iceland.yaml",
+            "  - id: iceland-study",
+            "  - id: iceland-work",
+            ("  - id: iceland-work", 2),
+            "the entry id 'iceland-work' is used twice",
+            "first at iceland.yaml:",
+            id="duplicate-entry-id",
+        ),
+        pytest.param(
+            "faq/iom.yaml",
+            "related: [iom-office]",
+            "related: [iom-ofice]",
+            ("iom-ofice", 1),
+            "relates to an unknown entry 'iom-ofice'",
+            "did you mean 'iom-office'?",
+            id="unknown-related-entry",
+        ),
+        pytest.param(
+            "faq/iom.yaml",
+            "sources: [iom-global]",
+            "sources: [iom-globl]",
+            ("iom-globl", 1),
+            "cites an unknown article 'iom-globl'",
+            "did you mean 'iom-global'?",
+            id="unknown-source",
+        ),
+        pytest.param(
+            "faq/lgbti.yaml",
+            "topic: lgbti",
+            "topic: lgbt",
+            ("topic: lgbt", 1),
+            "unknown topic 'lgbt'",
+            "add it to topics.yaml",
+            id="unknown-topic",
+        ),
+        pytest.param(
+            "articles.yaml",
+            "url: https://www.iom.int/",
+            "url: http://www.iom.int/",
+            ("http://www.iom.int/", 1),
+            "absolute https://",
+            "articles[",
+            id="http-url",
+        ),
+        pytest.param(
+            "config.yaml",
+            "source_language: en\n",
+            "source_language: en\nsource_language: uk\n",
+            ("source_language: uk", 1),
+            "written twice",
+            "keep one of them",
+            id="key-written-twice",
+        ),
+        pytest.param(
+            "topics.yaml",
+            "  - slug: twitter-dashboard",
+            "  - slug: social-media",
+            ("topics:", 1),
+            "the topic 'twitter-dashboard' is missing",
+            "must always exist",
+            id="contract-topic-removed",
+        ),
+        pytest.param(
+            "topics.yaml",
+            "    order: 3",
+            "    order: third",
+            ("order: third", 1),
+            "topics[3].order",
+            "valid integer",
+            id="wrong-type",
+        ),
+        pytest.param(
+            "topics.yaml",
+            '    emoji: "🇪🇺"\n',
+            "",
+            ("  - slug: tampere", 1),
+            "missing 'emoji'",
+            "add it",
+            id="missing-key",
+        ),
+    ],
+)
+def test_a_mistake_is_reported_at_its_line_with_a_fix(
+    fixture_copy: Path,
+    file: str,
+    old: str,
+    new: str,
+    at: tuple[str, int],
+    message: str,
+    hint: str,
+) -> None:
+    path = fixture_copy / file
+    replace_in(path, old, new)
+    assert hint in expect_problem(fixture_copy, path, line_of(path, *at), message)
 
 
-def test_yaml_syntax_error_names_the_parser_line(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "faq" / "iceland.yaml"
-    replace_in(
-        path,
-        "      en:\n        - Why is migration important for Iceland?",
-        "      en:\n        - Why is migration important for Iceland?\n"
-        "       - broken: [indentation",
-    )
-    line = line_of(path, "broken: [indentation")
-    out = expect_problem(knowledge_copy, path, line, "YAML syntax error")
-    assert "indentation" in out
-
-
-def test_unknown_key_is_reported_with_a_suggestion(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "faq" / "lgbti.yaml"
-    replace_in(path, "    questions:", "    qeustions:")
-    line = line_of(path, "qeustions:")
-    out = expect_problem(knowledge_copy, path, line, "unknown key 'qeustions'")
-    assert "did you mean 'questions'?" in out
-
-
-def test_duplicate_entry_id(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "faq" / "tampere.yaml"
-    replace_in(path, "  - id: tampere-keynote", "  - id: tampere-conference")
-    line = line_of(path, "  - id: tampere-conference", 2)
+def test_the_same_question_in_two_entries(fixture_copy: Path, served: Served) -> None:
+    path = fixture_copy / "faq" / "iceland.yaml"
+    work, study = served.kb.entries_in("iceland")[0], served.kb.entries_in("iceland")[-1]
+    title = work.questions.get("en")[0]
+    replace_in(path, f"        - {study.questions.get('en')[1]}\n", f"        - {title}\n")
     out = expect_problem(
-        knowledge_copy, path, line, "the entry id 'tampere-conference' is used twice"
+        fixture_copy, path, line_of(path, title, 2), f"is also in entry '{work.id}'"
     )
-    assert "first at tampere.yaml:" in out
-
-
-def test_dangling_references(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "faq" / "iom.yaml"
-    replace_in(
-        path,
-        "    related: [iom-un, iom-leader, iom-help-migrants]",
-        "    related: [iom-un, iom-leeder, iom-help-migrants]",
-    )
-    replace_in(
-        path, "    sources: [iom-global, iom-pope-news]", "    sources: [iom-global, iom-pope]"
-    )
-    out = expect_problem(
-        knowledge_copy,
-        path,
-        line_of(path, "iom-leeder"),
-        "relates to an unknown entry 'iom-leeder'",
-    )
-    assert "did you mean 'iom-leader'?" in out
-    out = expect_problem(
-        knowledge_copy, path, line_of(path, "iom-pope]"), "cites an unknown article 'iom-pope'"
-    )
-    assert "iom-pope-news" in out
-
-
-def test_unknown_topic_in_a_faq_file(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "faq" / "twitter-dashboard.yaml"
-    replace_in(path, "topic: twitter-dashboard", "topic: twitter")
-    expect_problem(knowledge_copy, path, line_of(path, "topic: twitter"), "unknown topic 'twitter'")
-
-
-def test_missing_language_in_an_entry_and_in_a_locale(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "faq" / "global-compact.yaml"
-    text = path.read_text(encoding="utf-8")
-    # Drop the Icelandic answer of the first entry.
-    start = text.index("      is: >-\n        Hnattrænn samningur um örugga")
-    end = text.index("      pl: >-", start)
-    path.write_text(text[:start] + text[end:], encoding="utf-8")
-    line = line_of(path, "    answer:")
-    expect_problem(knowledge_copy, path, line, "entry 'gcm-what' answer has no 'is' text")
-    locale = knowledge_copy / "locales" / "pl.yaml"
-    replace_in(locale, "  feedback_thanks: Dziękuję! To pomaga nam ulepszać odpowiedzi.\n", "")
-    expect_problem(
-        knowledge_copy, locale, line_of(locale, "strings:"), "the text 'feedback_thanks' is missing"
-    )
-
-
-def test_missing_locale_file(knowledge_copy: Path) -> None:
-    (knowledge_copy / "locales" / "is.yaml").unlink()
-    expect_problem(
-        knowledge_copy, knowledge_copy / "locales" / "is.yaml", 1, "no locale file for 'is'"
-    )
-
-
-def test_http_url_is_refused(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "articles.yaml"
-    replace_in(path, "    url: https://mcc.is/about-us", "    url: http://mcc.is/about-us")
-    out = expect_problem(
-        knowledge_copy, path, line_of(path, "http://mcc.is/about-us"), "absolute https://"
-    )
-    assert "articles[" in out
-
-
-def test_over_long_answer_is_refused(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "faq" / "cultural-diversity.yaml"
-    long_text = "Diversity matters. " * 230
-    opening = "The World Day for Cultural Diversity for Dialogue and Development is held every"
-    replace_in(
-        path,
-        f"      en: >-\n        {opening}",
-        f"      en: >-\n        {long_text}\n        {opening}",
-    )
-    line = line_of(path, "      en: >-")
-    out = expect_problem(knowledge_copy, path, line, "a Telegram message holds 4096")
-    assert "entry 'diversity-day-date' answer in 'en' would be" in out
-
-
-def test_the_same_question_in_two_entries(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "faq" / "iceland.yaml"
-    replace_in(
-        path, "        - studying in iceland", "        - Why is migration important for Iceland?"
-    )
-    line = line_of(path, "Why is migration important for Iceland?", 2)
-    out = expect_problem(knowledge_copy, path, line, "is also in entry 'iceland-why-matters'")
     assert "iceland.yaml:" in out
 
 
-def test_wrong_type_and_missing_key(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "topics.yaml"
-    replace_in(path, "    order: 3", "    order: third")
-    expect_problem(knowledge_copy, path, line_of(path, "order: third"), "topics[3].order")
-    replace_in(path, '    emoji: "🇪🇺"\n', "")
-    expect_problem(knowledge_copy, path, line_of(path, "  - slug: tampere"), "missing 'emoji'")
+def test_missing_language_in_an_entry_and_in_a_locale(fixture_copy: Path) -> None:
+    path = fixture_copy / "faq" / "global-compact.yaml"
+    replace_line_under(path, "    answer:", "      uk:", None)
+    line = line_of(path, "    answer:")
+    expect_problem(fixture_copy, path, line, "entry 'gcm-what' answer has no 'uk' text")
+    locale = fixture_copy / "locales" / "ar.yaml"
+    replace_line_under(locale, "strings:", "  feedback_thanks:", None)
+    line = line_of(locale, "strings:")
+    expect_problem(fixture_copy, locale, line, "the text 'feedback_thanks' is missing")
 
 
-def test_key_written_twice_is_an_error(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "config.yaml"
-    replace_in(path, "source_language: en\n", "source_language: en\nsource_language: fi\n")
-    expect_problem(knowledge_copy, path, line_of(path, "source_language: fi"), "written twice")
+def test_missing_locale_file(fixture_copy: Path) -> None:
+    path = fixture_copy / "locales" / "ar.yaml"
+    path.unlink()
+    expect_problem(fixture_copy, path, 1, "no locale file for 'ar'")
 
 
-def test_contract_topic_cannot_be_removed(knowledge_copy: Path) -> None:
-    path = knowledge_copy / "topics.yaml"
-    replace_in(path, "  - slug: twitter-dashboard", "  - slug: social-media")
-    expect_problem(
-        knowledge_copy, path, line_of(path, "topics:"), "the topic 'twitter-dashboard' is missing"
-    )
+def test_over_long_answer_is_refused(fixture_copy: Path) -> None:
+    path = fixture_copy / "faq" / "tampere.yaml"
+    replace_line_under(path, "    answer:", "      en:", "      en: " + "Diversity matters. " * 230)
+    line = line_of(path, "Diversity matters.")
+    out = expect_problem(fixture_copy, path, line, "a Telegram message holds 4096")
+    assert "entry 'tampere-conference' answer in 'en' would be" in out
 
 
 @pytest.mark.parametrize("name", ["config", "articles", "topics", "synonyms"])
-def test_a_missing_core_file_is_reported(knowledge_copy: Path, name: str) -> None:
-    (knowledge_copy / f"{name}.yaml").unlink()
-    expect_problem(knowledge_copy, knowledge_copy / f"{name}.yaml", 1, "the file is missing")
+def test_a_missing_core_file_is_reported(fixture_copy: Path, name: str) -> None:
+    (fixture_copy / f"{name}.yaml").unlink()
+    expect_problem(fixture_copy, fixture_copy / f"{name}.yaml", 1, "the file is missing")
 
 
-def test_every_problem_is_reported_in_one_run(knowledge_copy: Path) -> None:
-    replace_in(knowledge_copy / "faq" / "lgbti.yaml", "    questions:", "    qeustions:")
+def test_every_problem_is_reported_in_one_run(fixture_copy: Path) -> None:
+    replace_in(fixture_copy / "faq" / "lgbti.yaml", "    questions:", "    qeustions:")
     replace_in(
-        knowledge_copy / "articles.yaml",
-        "    url: https://mcc.is/about-us",
-        "    url: http://mcc.is/about-us",
+        fixture_copy / "articles.yaml", "url: https://www.iom.int/", "url: http://www.iom.int/"
     )
-    replace_in(
-        knowledge_copy / "faq" / "iom.yaml",
-        "related: [iom-un, iom-leader, iom-help-migrants]",
-        "related: [nowhere]",
-    )
-    result = run_validate(knowledge_copy)
+    replace_in(fixture_copy / "faq" / "iom.yaml", "related: [iom-office]", "related: [nowhere]")
+    result = run_validate(fixture_copy)
     assert result.returncode == 1
+    problems = result.stdout.splitlines()[:-1]
+    assert all(re.match(r"\S+\.yaml:\d+: .+ — .+", line) for line in problems), problems
     assert "qeustions" in result.stdout
-    assert "http" in result.stdout
+    assert "articles[3].url" in result.stdout
     assert "https://" in result.stdout
     assert "'nowhere'" in result.stdout
-    assert re.search(r"FAILED: .* [3-9] errors", result.stdout)
+    assert re.search(r"^FAILED: .* [3-9] errors", result.stdout.splitlines()[-1])
