@@ -5,14 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT, SHARED, needs_shared
 
 DEV = SHARED / "eval" / "dev.yaml"
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="needs ../shared/eval/dev.yaml")
+@needs_shared("eval/dev.yaml")
 def test_dev_set_meets_the_targets() -> None:
     result = subprocess.run(
         [
@@ -32,7 +30,7 @@ def test_dev_set_meets_the_targets() -> None:
     assert overall.startswith("overall")
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="needs ../shared/eval/dev.yaml")
+@needs_shared("eval/dev.yaml")
 def test_eval_fails_below_a_threshold() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "eval", str(DEV), "--min-correct", "1.01"],
