@@ -35,11 +35,12 @@ def test_every_entry_has_five_phrasings_and_an_answer_in_every_language(kb: Know
             assert entry.answer.get(lang), (entry.id, lang)
 
 
-def test_translations_are_marked_unchecked(kb: KnowledgeBase) -> None:
+def test_translations_are_marked_unchecked_only_in_other_languages(kb: KnowledgeBase) -> None:
+    """Machine translations start unchecked; a person who checks one removes the mark (see
+    knowledge/README.md), so the rule is only that the source language is never marked."""
     for entry in kb.entries:
-        assert set(entry.unchecked) == set(LANGUAGES) - {"en"}, entry.id
-    for lang in LANGUAGES:
-        assert kb.locale(lang).unchecked == (lang != "en")
+        assert set(entry.unchecked) <= set(LANGUAGES) - {kb.source_language}, entry.id
+    assert not kb.locale(kb.source_language).unchecked
 
 
 def test_required_practical_entries_exist(kb: KnowledgeBase) -> None:
