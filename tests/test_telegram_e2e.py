@@ -27,7 +27,7 @@ from bot.live import LiveKnowledge, Served
 from bot.logs import RedactSecrets, configure
 from bot.store import SqliteStore
 from tests import updates
-from tests.conftest import TOKEN, RunningBot, says, settings_for
+from tests.conftest import TOKEN, RunningBot, says, settings_for, stop_bot
 from tests.fakebotapi import BOT_ID, BOT_USERNAME, FakeBotApi
 
 RLM = "\u200f"
@@ -469,11 +469,7 @@ async def test_webhook_checks_the_secret_token(
         sent = await fake_api.wait_for("sendMessage", 1)
         assert sent[-1]["text"].startswith(html_title(entry, "en"))
     finally:
-        assert bot.app.updater is not None
-        await bot.app.updater.stop()
-        await bot.app.stop()
-        await bot.app.shutdown()
-        bot.store.close()
+        await stop_bot(bot)
 
 
 async def start_webhook_bot(
