@@ -122,7 +122,9 @@ def main() -> int:
         flagged[name] = [t for t in texts if scanner.scan(t)]
         print(f"| false alarms, {name} | {len(texts)} | {len(flagged[name]) / len(texts):.2%} |")
 
-    texts = [c["q"] for c in cases] + ordinary_corpora(matcher)["FAQ phrasings (not the help topic)"]
+    texts = [c["q"] for c in cases] + ordinary_corpora(matcher)[
+        "FAQ phrasings (not the help topic)"
+    ]
     scan = timed(scanner.scan, texts)
     without = Matcher(replace(kb, safety=SafetyFile(kinds=())))
     full = timed(lambda t: matcher.match(t), texts)

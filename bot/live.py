@@ -65,11 +65,19 @@ class ReloadResult:
 class LiveKnowledge:
     """Holds the served knowledge; `current` is always a complete, valid set."""
 
-    def __init__(self, root: Path, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, root: Path, embedder: Embedder | None = None, served: Served | None = None
+    ) -> None:
+        """Load `root`, or start from `served` when it was already built from `root` with
+        `embedder` (tests share one immutable set between many bots)."""
+        if served is not None and served.kb.root != root:
+            raise ValueError(f"the served knowledge was built from {served.kb.root}, not {root}")
         self.root = root
         self.embedder = embedder
         self._lock = threading.Lock()
-        self._current = Served.build(load_knowledge(root), embedder)
+        self._current = (
+            served if served is not None else Served.build(load_knowledge(root), embedder)
+        )
         self._seen = self._current.kb.fingerprint
 
     @property

@@ -63,6 +63,9 @@ class FakeBotApi:
         self.port = int(sockets[0].getsockname()[1])
 
     async def stop(self) -> None:
+        # Release a getUpdates still waiting for its long-poll timeout (the bot has stopped and
+        # no longer reads it), so that the server closes at once instead of after a second.
+        self._new_update.set()
         if self.runner is not None:
             await self.runner.cleanup()
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-import pytest
-
-from tests.conftest import ROOT, SHARED
+from tests.conftest import FIXTURE, ROOT, SHARED, needs_shared
 
 DEV = SHARED / "eval" / "dev.yaml"
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="needs ../shared/eval/dev.yaml")
+@needs_shared("eval/dev.yaml")
 def test_dev_set_meets_the_targets() -> None:
     result = subprocess.run(
         [
@@ -32,15 +31,26 @@ def test_dev_set_meets_the_targets() -> None:
     assert overall.startswith("overall")
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="needs ../shared/eval/dev.yaml")
-def test_eval_fails_below_a_threshold() -> None:
+def test_eval_fails_below_a_threshold(tmp_path: Path) -> None:
+    """The gate itself, on a two-case file and the fixture knowledge (no ../shared needed)."""
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "cases:\n"
+        '  - {q: "Can I work in Iceland?", expect: iceland, lang: en}\n'
+        '  - {q: "how do i bake bread", expect: none, lang: en}\n',
+        encoding="utf-8",
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "eval", str(DEV), "--min-correct", "1.01"],
+        [
+            sys.executable, "-m", "bot", "eval", str(cases),
+            "--knowledge", str(FIXTURE), "--min-correct", "1.01",
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=120,
         check=False,
-    )
-    assert result.returncode == 1
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout
     assert "BELOW THRESHOLD: correct" in result.stdout
+    assert result.stdout.splitlines()[1].split()[:2] == ["overall", "2"]

@@ -6,11 +6,13 @@ import logging
 import os
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
 import pytest
 
 from bot.config import SettingsError, load_settings
+from bot.kb import KnowledgeBase
 from bot.logs import RedactSecrets
 from tests.conftest import ROOT, TOKEN
 from tests.fakebotapi import FakeBotApi
@@ -126,8 +128,9 @@ def test_run_with_an_unreachable_api_exits_with_one_line(tmp_path: Path) -> None
 
 
 async def test_run_prints_one_startup_line_then_serves(
-    fake_api: FakeBotApi, tmp_path: Path
+    fake_api: FakeBotApi, tmp_path: Path, kb: KnowledgeBase
 ) -> None:
+    """`run` with the shipped knowledge, as in production; expectations are read from it."""
     import asyncio
 
     env = {
@@ -150,15 +153,17 @@ async def test_run_prints_one_startup_line_then_serves(
     try:
         assert process.stderr is not None
         line = (await asyncio.wait_for(process.stderr.readline(), 30)).decode()
-        expected = "knowledge loaded (58 entries, languages en ar es fi is pl ru uk)"
+        languages = " ".join(kb.languages)
+        expected = f"knowledge loaded ({len(kb.entries)} entries, languages {languages})"
         assert line.startswith(f"@migration_faq_test_bot: {expected}")
         assert "mode: long polling" in line
         assert str(tmp_path / "state" / "bot.sqlite3") in line
         from tests import updates
 
-        fake_api.push(updates.text("What is the Global Compact for Migration?", lang="en"))
+        entry = kb.entries[0]
+        fake_api.push(updates.text(entry.questions.get("en")[0], lang="en"))
         sent = await fake_api.wait_for("sendMessage", 1, within=30)
-        assert "23 objectives" in sent[-1]["text"]
+        assert escape(entry.title("en", "en"), quote=False) in sent[-1]["text"]
         assert (tmp_path / "state" / "bot.sqlite3").exists()
     finally:
         process.terminate()

@@ -2,22 +2,35 @@
 
 Every flow is checked through what the bot actually sends over HTTP (sendMessage,
 editMessageText, answerCallbackQuery, answerInlineQuery, setMyCommands), in English, Arabic
-and Ukrainian at least.
+and Ukrainian. The bot serves the fixture knowledge (tests/fixtures/knowledge); expected
+texts are read from it, so they follow its YAML.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from html import escape
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
+from bot.channels.telegram.app import build_application
+from bot.channels.telegram.ratelimit import PatientRateLimiter
 from bot.dialog import actions
+from bot.dialog.texts import COMMAND_TEXTS, TextKey
+from bot.kb import Entry, KnowledgeBase
+from bot.languages import NATIVE_NAMES
+from bot.live import LiveKnowledge, Served
+from bot.logs import RedactSecrets, configure
+from bot.store import SqliteStore
 from tests import updates
-from tests.conftest import TOKEN, RunningBot
+from tests.conftest import TOKEN, RunningBot, says, settings_for, stop_bot
 from tests.fakebotapi import BOT_ID, BOT_USERNAME, FakeBotApi
+
+RLM = "\u200f"
 
 
 def buttons(sent: dict[str, Any]) -> list[dict[str, Any]]:
@@ -29,6 +42,15 @@ def callback_data(sent: dict[str, Any]) -> list[str]:
     return [b["callback_data"] for b in buttons(sent) if "callback_data" in b]
 
 
+def html_says(kb: KnowledgeBase, lang: str, key: TextKey, **values: str) -> str:
+    """An interface text as it appears in a message sent with parse_mode HTML."""
+    return escape(says(kb, lang, key, **values), quote=False)
+
+
+def html_title(entry: Entry, lang: str) -> str:
+    return f"<b>{escape(entry.title(lang, 'en'), quote=False)}</b>"
+
+
 async def ask(bot: RunningBot, update: dict[str, Any]) -> dict[str, Any]:
     before = len(bot.api.sent())
     bot.api.push(update)
@@ -37,121 +59,149 @@ async def ask(bot: RunningBot, update: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_start_sets_command_menus_in_every_language(running_bot: RunningBot) -> None:
-    calls = await running_bot.api.wait_for("setMyCommands", 9)
+    kb = running_bot.kb
+    calls = await running_bot.api.wait_for("setMyCommands", len(kb.languages) + 1)
     by_lang = {c.get("language_code"): c["commands"] for c in calls}
-    assert set(by_lang) == {None, "en", "ar", "es", "fi", "is", "pl", "ru", "uk"}
-    assert [c["command"] for c in by_lang["uk"]] == [
-        "start",
-        "help",
-        "topics",
-        "language",
-        "privacy",
-        "forget",
-    ]
-    assert by_lang["uk"][2]["description"] == "Запитання за темами"
-    assert by_lang[None] == by_lang["en"]
+    assert set(by_lang) == {None, *kb.languages}
+    for lang in kb.languages:
+        assert by_lang[lang] == [
+            {"command": name, "description": says(kb, lang, key)}
+            for name, key in COMMAND_TEXTS.items()
+        ]
+    assert by_lang[None] == by_lang[kb.source_language]
 
 
-@pytest.mark.parametrize(
-    ("lang", "greeting", "topic_label"),
-    [
-        ("en", "Hello! I answer questions about migration", "🇮🇸 Moving to Iceland"),
-        ("ar", "مرحبًا! أجيب عن أسئلة حول الهجرة", "🇮🇸 الانتقال إلى آيسلندا"),
-        ("uk", "Вітаю! Я відповідаю на запитання про міграцію", "🇮🇸 Переїзд до Ісландії"),
-    ],
-)
+@pytest.mark.parametrize("lang", ["en", "ar", "uk"])
 async def test_start_greets_in_the_app_language_with_privacy_note_and_topics(
-    running_bot: RunningBot, lang: str, greeting: str, topic_label: str
+    running_bot: RunningBot, lang: str
 ) -> None:
+    kb = running_bot.kb
     sent = await ask(running_bot, updates.command("/start", lang=lang))
-    assert greeting in sent["text"]
+    assert html_says(kb, lang, "greeting") in sent["text"]
     assert "/privacy" in sent["text"]
     assert sent["parse_mode"] == "HTML"
     labels = [b["text"] for b in buttons(sent)]
-    assert topic_label in labels
-    assert len(labels) == 8  # seven topics and the language button
-    if lang == "ar":
-        assert sent["text"].startswith("\u200f"), "Arabic paragraphs carry a right-to-left mark"
+    topics = [f"{topic.emoji} {topic.title.get(lang)}" for topic in kb.topics]
+    assert labels == [*topics, says(kb, lang, "button_language")]
+    paragraphs = sent["text"].split("\n\n")
+    assert all(p.startswith(RLM) for p in paragraphs) == (lang == "ar")
 
 
 async def test_question_gets_answer_with_source_date_link_and_buttons(
     running_bot: RunningBot,
 ) -> None:
-    sent = await ask(
-        running_bot, updates.text("Can I work in Iceland? I am from Poland", lang="en")
-    )
+    kb = running_bot.kb
+    entry = kb.entries_in("iceland")[0]
+    article = kb.articles[entry.sources[0]]
+    question = entry.questions.get("en")[0] + " I am from Poland"
+    sent = await ask(running_bot, updates.text(question, lang="en"))
     html = sent["text"]
-    assert "<b>Can foreigners find work in Iceland?</b>" in html
-    assert "Directorate of Immigration" in html
-    assert '<a href="https://iom.fi/en/why-does-migration-iceland-matter">' in html
-    assert "about February 2018" in html
+    assert html.startswith(html_title(entry, "en"))
+    assert escape(entry.answer.get("en") or "", quote=False) in html
+    assert f'<a href="{article.url}">{escape(article.title, quote=False)}</a>' in html
+    assert article.date is not None
+    assert article.date_approximate
+    year, month = article.date[:4], kb.locale("en").months[int(article.date[5:7]) - 1]
+    shown = says(kb, "en", "date_about", date=says(kb, "en", "date_month", month=month, year=year))
+    assert shown in html
+    assert entry.links
+    for link in entry.links:
+        assert f'<a href="{link.url}">' in html
     data = callback_data(sent)
-    assert actions.vote("iceland-work", True, "en") in data
-    assert actions.vote("iceland-work", False, "en") in data
+    assert actions.vote(entry.id, True, "en") in data
+    assert actions.vote(entry.id, False, "en") in data
     assert actions.menu("en") in data
-    assert sum(d.startswith("e:") for d in data) == 3  # three related questions
+    assert [d for d in data if d.startswith("e:")] == [
+        actions.entry(related, "en") for related in entry.related
+    ]
+
+
+async def test_every_dynamic_text_is_escaped(running_bot: RunningBot) -> None:
+    kb = running_bot.kb
+    entry = kb.entry("iceland-asylum")
+    assert entry is not None
+    answer = entry.answer.get("en") or ""
+    assert "<" in answer, "the fixture answer holds markup characters"
+    html = (await ask(running_bot, updates.text(entry.questions.get("en")[0])))["text"]
+    assert escape(answer, quote=False) in html
+    assert answer not in html
+    assert "&amp;" in html  # the source's title has "&"
 
 
 async def test_reply_language_follows_the_question_not_the_app(running_bot: RunningBot) -> None:
+    kb = running_bot.kb
+    entry = kb.entry("iceland-asylum")
+    assert entry is not None
+    assert "uk" in entry.unchecked
     sent = await ask(
         running_bot, updates.text("Чи можу я отримати притулок в Ісландії?", lang="en")
     )
-    assert "Як попросити притулку в Ісландії?" in sent["text"]
-    assert "Машинний переклад" in sent["text"]
-    data = callback_data(sent)
-    assert actions.original("iceland-asylum") in data
+    assert sent["text"].startswith(html_title(entry, "uk"))
+    assert html_says(kb, "uk", "unchecked_note") in sent["text"]
+    assert actions.original(entry.id) in callback_data(sent)
 
 
-async def test_arabic_answer_is_right_to_left_and_marked_unchecked(running_bot: RunningBot) -> None:
-    sent = await ask(
-        running_bot, updates.text("ما هي المنظمة الدولية للهجرة وماذا تفعل", lang="ar")
-    )
-    paragraphs = sent["text"].split("\n\n")
-    assert all(p.startswith("\u200f") for p in paragraphs)
-    assert "ترجمة آلية" in sent["text"]
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("كيف أطلب اللجوء في آيسلندا", "iceland-asylum"),
+        ("ما هي المنظمة الدولية للهجرة وماذا تفعل", "iom-what"),
+    ],
+)
+async def test_arabic_answer_is_right_to_left_and_marked_only_when_unchecked(
+    running_bot: RunningBot, question: str, entry_id: str
+) -> None:
+    kb = running_bot.kb
+    entry = kb.entry(entry_id)
+    assert entry is not None
+    sent = await ask(running_bot, updates.text(question, lang="ar"))
+    assert sent["text"].startswith(RLM + html_title(entry, "ar"))
+    assert all(p.startswith(RLM) for p in sent["text"].split("\n\n"))
+    marked = html_says(kb, "ar", "unchecked_note") in sent["text"]
+    assert marked == ("ar" in entry.unchecked)
 
 
 async def test_show_in_english_button_sends_the_authoritative_version(
     running_bot: RunningBot,
 ) -> None:
-    answer = await ask(running_bot, updates.text("Як попросити притулку в Ісландії?", lang="uk"))
+    kb = running_bot.kb
+    entry = kb.entry("iceland-asylum")
+    assert entry is not None
+    answer = await ask(running_bot, updates.text(entry.questions.get("uk")[0], lang="uk"))
     on = updates.bot_message(111, answer["text"], 5000, BOT_ID)
-    sent = await ask(
-        running_bot, updates.press(actions.original("iceland-asylum"), lang="uk", on=on)
-    )
-    assert "<b>How do I seek asylum in Iceland?</b>" in sent["text"]
-    assert "Automatic translation" not in sent["text"]
+    sent = await ask(running_bot, updates.press(actions.original(entry.id), lang="uk", on=on))
+    assert sent["text"].startswith(html_title(entry, "en"))
+    assert html_says(kb, "en", "unchecked_note") not in sent["text"]
 
 
 async def test_unclear_question_offers_suggestions_and_none_of_these(
     running_bot: RunningBot,
 ) -> None:
-    sent = await ask(running_bot, updates.text("permit", lang="en"))
+    sent = await ask(running_bot, updates.text("IOM Iceland", lang="en"))
     data = callback_data(sent)
-    assert "Did you mean" in sent["text"]
-    assert actions.none_of_these("en") in data
+    assert html_says(running_bot.kb, "en", "did_you_mean") in sent["text"]
+    assert data[-1] == actions.none_of_these("en")
     assert 2 <= sum(d.startswith("e:") for d in data) <= 3
 
 
-async def test_unknown_question_is_admitted_honestly(running_bot: RunningBot) -> None:
-    sent = await ask(running_bot, updates.text("What is the price of bitcoin today?", lang="en"))
-    assert "Sorry, I don't know that one" in sent["text"]
-    assert callback_data(sent) == [actions.menu("en")]
-    sent = await ask(running_bot, updates.text("Як приготувати борщ?", lang="uk"))
-    assert "Вибачте, цього я не знаю" in sent["text"]
-
-
 @pytest.mark.parametrize(
-    ("lang", "heading", "topic_title"),
-    [
-        ("en", "Choose a topic:", "Moving to Iceland"),
-        ("ar", "اختر موضوعًا:", "الانتقال إلى آيسلندا"),
-        ("uk", "Оберіть тему:", "Переїзд до Ісландії"),
-    ],
+    ("lang", "question"),
+    [("en", "What is the price of bitcoin today?"), ("uk", "Як приготувати борщ?")],
 )
-async def test_topics_menu_navigation_edits_the_message_and_goes_back(
-    running_bot: RunningBot, lang: str, heading: str, topic_title: str
+async def test_unknown_question_is_admitted_honestly(
+    running_bot: RunningBot, lang: str, question: str
 ) -> None:
+    sent = await ask(running_bot, updates.text(question, lang=lang))
+    assert html_says(running_bot.kb, lang, "none_reply") in sent["text"]
+    assert callback_data(sent) == [actions.menu(lang)]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "uk"])
+async def test_topics_menu_navigation_edits_the_message_and_goes_back(
+    running_bot: RunningBot, lang: str
+) -> None:
+    kb = running_bot.kb
+    heading = html_says(kb, lang, "topics_heading")
     menu = await ask(running_bot, updates.command("/topics", lang=lang))
     assert heading in menu["text"]
     assert actions.topic("iceland", lang) in callback_data(menu)
@@ -161,10 +211,11 @@ async def test_topics_menu_navigation_edits_the_message_and_goes_back(
     edits = await running_bot.api.wait_for("editMessageText", edits_before + 1)
     page = edits[-1]
     assert page["message_id"] == 7001
-    assert topic_title in page["text"]
-    data = callback_data(page)
-    assert actions.entry("iceland-work", lang) in data
-    assert data[-1] == actions.menu(lang)  # the Back button
+    topic = kb.topic("iceland")
+    assert topic is not None
+    assert escape(topic.title.get(lang) or "", quote=False) in page["text"]
+    questions = [actions.entry(entry.id, lang) for entry in kb.entries_in("iceland")]
+    assert callback_data(page) == [*questions, actions.menu(lang)]  # the questions, then Back
     running_bot.api.push(updates.press(actions.menu(lang), lang=lang, on=on))
     edits = await running_bot.api.wait_for("editMessageText", edits_before + 2)
     assert heading in edits[-1]["text"]
@@ -173,55 +224,45 @@ async def test_topics_menu_navigation_edits_the_message_and_goes_back(
 
 
 async def test_choosing_a_question_in_a_topic_sends_its_answer(running_bot: RunningBot) -> None:
+    entry = running_bot.kb.entries_in("lgbti")[0]
     on = updates.bot_message(111, "menu", 7002, BOT_ID)
-    sent = await ask(
-        running_bot, updates.press(actions.entry("lgbti-threatened", "ar"), lang="en", on=on)
-    )
-    assert "ماذا أفعل إذا تعرضت للتهديد" in sent["text"]
-    assert "رقم الطوارئ" in sent["text"]
+    sent = await ask(running_bot, updates.press(actions.entry(entry.id, "ar"), lang="en", on=on))
+    assert sent["text"].startswith(RLM + html_title(entry, "ar"))
+    assert escape(entry.answer.get("ar") or "", quote=False) in sent["text"]
 
 
-async def test_language_choice_is_remembered_in_sqlite(
-    running_bot: RunningBot, tmp_path: Path
-) -> None:
+async def test_language_choice_is_remembered_in_sqlite(running_bot: RunningBot) -> None:
+    kb = running_bot.kb
     menu = await ask(running_bot, updates.command("/language", uid=555, lang="en"))
-    labels = [b["text"] for b in buttons(menu)]
-    assert labels == [
-        "English",
-        "العربية",
-        "Español",
-        "Suomi",
-        "Íslenska",
-        "Polski",
-        "Русский",
-        "Українська",
-    ]
+    assert [b["text"] for b in buttons(menu)] == [NATIVE_NAMES[lang] for lang in kb.languages]
     on = updates.bot_message(555, menu["text"], 7003, BOT_ID)
     topics = await ask(
-        running_bot, updates.press(actions.language("fi"), uid=555, lang="en", on=on)
+        running_bot, updates.press(actions.language("uk"), uid=555, lang="en", on=on)
     )
-    assert topics["text"] == "Valitse aihe:"
+    assert topics["text"] == html_says(kb, "uk", "topics_heading")
     confirm = await running_bot.api.wait_for("editMessageText", 1)
-    assert confirm[-1]["text"] == "Tästä lähtien vastaan suomeksi."
-    assert running_bot.store.get_language(555) == "fi"
-    # Menus now come in Finnish although the app says English...
+    assert confirm[-1]["text"] == html_says(kb, "uk", "language_set")
+    assert running_bot.store.get_language(555) == "uk"
+    # Menus now come in Ukrainian although the app says English...
     sent = await ask(running_bot, updates.command("/help", uid=555, lang="en"))
-    assert "Kirjoita kysymys" in sent["text"]
+    assert html_says(kb, "uk", "help") in sent["text"]
     # ...and a question is still answered in the language it is written in.
+    entry = kb.entry("iom-what")
+    assert entry is not None
     sent = await ask(running_bot, updates.text("who leads IOM now?", uid=555, lang="en"))
-    assert "Who is the head of IOM?" in sent["text"]
+    assert sent["text"].startswith(html_title(entry, "en"))
 
 
 async def test_forget_erases_the_stored_language(running_bot: RunningBot) -> None:
-    running_bot.store.set_language(777, "pl")
+    running_bot.store.set_language(777, "ar")
     sent = await ask(running_bot, updates.command("/forget", uid=777, lang="uk"))
-    assert sent["text"].startswith("Готово.")
+    assert sent["text"] == html_says(running_bot.kb, "uk", "forget_done")
     assert running_bot.store.get_language(777) is None
 
 
 async def test_privacy_and_help_commands(running_bot: RunningBot) -> None:
     sent = await ask(running_bot, updates.command("/privacy", lang="ar"))
-    assert "ما أحتفظ به" in sent["text"]
+    assert html_says(running_bot.kb, "ar", "privacy") in sent["text"]
     sent = await ask(running_bot, updates.command("/help", lang="en"))
     assert "/topics" in sent["text"]
 
@@ -230,7 +271,7 @@ async def test_vote_is_counted_anonymously_and_thanked(running_bot: RunningBot) 
     on = updates.bot_message(111, "answer", 7004, BOT_ID)
     running_bot.api.push(updates.press(actions.vote("iceland-work", True, "uk"), lang="uk", on=on))
     answered = await running_bot.api.wait_for("answerCallbackQuery", 1)
-    assert answered[-1]["text"] == "Дякуємо! Це допомагає нам покращувати відповіді."
+    assert answered[-1]["text"] == says(running_bot.kb, "uk", "feedback_thanks")
     assert running_bot.store.feedback() == {"iceland-work": (1, 0)}
 
 
@@ -249,94 +290,105 @@ async def test_forged_or_stale_buttons_are_answered_gracefully(
 ) -> None:
     on = updates.bot_message(111, "old menu", 7005, BOT_ID)
     sent = await ask(running_bot, updates.press(data, lang="en", on=on))
-    assert "This button is out of date" in sent["text"]
+    stale = says(running_bot.kb, "en", "stale_button")
+    assert escape(stale, quote=False) in sent["text"]
     answered = await running_bot.api.wait_for("answerCallbackQuery", 1)
-    assert answered[-1]["text"] == "This button is out of date. Here are the topics."
+    assert answered[-1]["text"] == stale
 
 
 @pytest.mark.parametrize(
-    ("update", "expected"),
+    ("update", "lang"),
     [
-        (updates.sticker(lang="en"), "I can only read text"),
-        (updates.photo(lang="uk"), "Я вмію читати лише текст"),
-        (updates.voice(lang="ar"), "أستطيع قراءة النص فقط"),
-        (updates.location(lang="en"), "I can only read text"),
-        (updates.document(lang="en"), "I can only read text"),
+        (updates.sticker(lang="en"), "en"),
+        (updates.photo(lang="uk"), "uk"),
+        (updates.voice(lang="ar"), "ar"),
+        (updates.location(lang="en"), "en"),
+        (updates.document(lang="en"), "en"),
     ],
 )
 async def test_non_text_gets_a_polite_reply_with_topics(
-    running_bot: RunningBot, update: dict[str, Any], expected: str
+    running_bot: RunningBot, update: dict[str, Any], lang: str
 ) -> None:
     sent = await ask(running_bot, update)
-    assert expected in sent["text"]
-    assert callback_data(sent)[0].startswith("m:")
+    assert html_says(running_bot.kb, lang, "non_text_reply") in sent["text"]
+    assert callback_data(sent) == [actions.menu(lang)]
 
 
 async def test_unknown_command_gets_help(running_bot: RunningBot) -> None:
     sent = await ask(running_bot, updates.command("/weather", lang="en"))
-    assert "I don't know the command /weather" in sent["text"]
+    assert html_says(running_bot.kb, "en", "unknown_command", command="/weather") in sent["text"]
     assert "/topics" in sent["text"]
 
 
 async def test_edited_message_is_answered_again(running_bot: RunningBot) -> None:
-    sent = await ask(running_bot, updates.edited("How many states adopted the migration compact?"))
-    assert "More than 160 states" in sent["text"]
+    entry = running_bot.kb.entry("gcm-what")
+    assert entry is not None
+    sent = await ask(running_bot, updates.edited(entry.questions.get("en")[3]))
+    assert sent["text"].startswith(html_title(entry, "en"))
 
 
 async def test_deep_links_open_an_entry_or_a_topic(running_bot: RunningBot) -> None:
+    kb = running_bot.kb
+    entry = kb.entries_in("iceland")[-1]
     sent = await ask(
-        running_bot,
-        updates.command("/start " + actions.deep_link("entry", "iceland-mcc"), lang="en"),
+        running_bot, updates.command("/start " + actions.deep_link("entry", entry.id), lang="en")
     )
-    assert "Multicultural Information Centre" in sent["text"]
+    assert sent["text"].startswith(html_title(entry, "en"))
     sent = await ask(
         running_bot, updates.command("/start " + actions.deep_link("topic", "lgbti"), lang="uk")
     )
-    assert "ЛГБТІ-мігранти" in sent["text"]
-    assert actions.entry("lgbti-safe-help", "uk") in callback_data(sent)
+    topic = kb.topic("lgbti")
+    assert topic is not None
+    assert escape(topic.title.get("uk") or "", quote=False) in sent["text"]
+    assert actions.entry(kb.entries_in("lgbti")[0].id, "uk") in callback_data(sent)
     sent = await ask(running_bot, updates.command("/start <script>", lang="en"))
-    assert "Hello!" in sent["text"]
+    assert html_says(kb, "en", "greeting") in sent["text"]
 
 
 @pytest.mark.parametrize(
-    ("lang", "query", "title"),
-    [
-        ("en", "iceland asylum", "How do I seek asylum in Iceland?"),
-        ("ar", "اللجوء في آيسلندا", "كيف أطلب اللجوء في آيسلندا؟"),
-        ("uk", "притулок в Ісландії", "Як попросити притулку в Ісландії?"),
-    ],
+    ("lang", "query"),
+    [("en", "iceland asylum"), ("ar", "اللجوء في آيسلندا"), ("uk", "притулок в Ісландії")],
 )
 async def test_inline_mode_offers_answers_to_share(
-    running_bot: RunningBot, lang: str, query: str, title: str
+    running_bot: RunningBot, lang: str, query: str
 ) -> None:
+    kb = running_bot.kb
+    entry = kb.entry("iceland-asylum")
+    assert entry is not None
     running_bot.api.push(updates.inline(query, lang=lang))
     calls = await running_bot.api.wait_for("answerInlineQuery", 1)
     results = calls[-1]["results"]
     assert results, "inline mode should offer at least one answer"
     first = results[0]
     assert first["type"] == "article"
-    assert first["title"] == title
+    assert first["title"] == entry.title(lang, "en")
     content = first["input_message_content"]
     assert content["parse_mode"] == "HTML"
-    assert "Útlendingastofnun" in content["message_text"]
+    assert escape(entry.answer.get(lang) or "", quote=False) in content["message_text"]
     running_bot.api.push(updates.inline("", lang=lang))
     calls = await running_bot.api.wait_for("answerInlineQuery", 2)
-    assert len(calls[-1]["results"]) == 5
+    # An empty query offers the first question of each topic, five at most.
+    firsts = [entries[0].id for t in kb.topics if (entries := kb.entries_in(t.slug))][:5]
+    assert [r["id"] for r in calls[-1]["results"]] == [f"{i}:{lang}" for i in firsts]
 
 
 async def test_groups_answer_only_mentions_replies_and_addressed_commands(
     running_bot: RunningBot,
 ) -> None:
+    kb = running_bot.kb
     api = running_bot.api
     before = len(api.sent())
     api.push(updates.text("asylum iceland", group=True))
     api.push(updates.command("/start", group=True))
     api.push(updates.sticker())  # private, to know when the two above were processed
     await api.wait_for("sendMessage", before + 1)
-    assert "I can only read text" in api.sent()[-1]["text"]
+    assert html_says(kb, "en", "non_text_reply") in api.sent()[-1]["text"]
     assert len(api.sent()) == before + 1
     sent = await ask(running_bot, updates.mention(f"@{BOT_USERNAME} asylum iceland", BOT_USERNAME))
-    assert "How do I seek asylum in Iceland?" in sent["text"]
+    asylum, study = kb.entry("iceland-asylum"), kb.entry("iceland-study")
+    assert asylum is not None
+    assert study is not None
+    assert sent["text"].startswith(html_title(asylum, "en"))
     assert sent["chat_id"] == updates.GROUP_ID
     sent = await ask(running_bot, updates.command(f"/help@{BOT_USERNAME}", group=True))
     assert "/topics" in sent["text"]
@@ -345,7 +397,7 @@ async def test_groups_answer_only_mentions_replies_and_addressed_commands(
         running_bot,
         updates.text("and can I study in Iceland?", group=True, reply_to_message=reply_to),
     )
-    assert "study" in sent["text"].lower()
+    assert sent["text"].startswith(html_title(study, "en"))
 
 
 async def test_long_answers_are_split_below_the_limit(running_bot: RunningBot) -> None:
@@ -354,21 +406,17 @@ async def test_long_answers_are_split_below_the_limit(running_bot: RunningBot) -
 
 
 async def test_rate_limits_and_server_errors_lose_no_reply(running_bot: RunningBot) -> None:
+    entry = running_bot.kb.entry("gcm-what")
+    assert entry is not None
     running_bot.api.fail("sendMessage", "retry_after", times=1, value=1)
     running_bot.api.fail("sendMessage", "server_error", times=2)
-    sent = await ask(
-        running_bot, updates.text("What is the Global Compact for Migration?", lang="en")
-    )
-    assert "23 objectives" in sent["text"]
+    sent = await ask(running_bot, updates.text(entry.questions.get("en")[0], lang="en"))
+    assert sent["text"].startswith(html_title(entry, "en"))
 
 
 async def test_logs_carry_neither_message_text_nor_token(
     running_bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import logging
-
-    from bot.logs import RedactSecrets, configure
-
     secret_question = "my name is Amina Haddad and I live at Dalvegur 3, am I safe?"
     try:
         with caplog.at_level("DEBUG"):
@@ -396,15 +444,17 @@ async def test_logs_carry_neither_message_text_nor_token(
 
 
 async def test_webhook_checks_the_secret_token(
-    fake_api: FakeBotApi, tmp_path: Path, unused_tcp_port: int
+    fake_api: FakeBotApi, tmp_path: Path, unused_tcp_port: int, served: Served
 ) -> None:
-    bot = await start_webhook_bot(fake_api, tmp_path, unused_tcp_port)
+    bot = await start_webhook_bot(fake_api, tmp_path, unused_tcp_port, served)
+    entry = served.kb.entry("gcm-what")
+    assert entry is not None
     try:
         calls = await fake_api.wait_for("setWebhook", 1)
         assert calls[-1]["url"] == "https://bot.example.org/telegram"
         assert calls[-1]["secret_token"] == "s3cret-token_1"
         url = f"http://127.0.0.1:{unused_tcp_port}/telegram"
-        update = updates.text("What is the Global Compact for Migration?", lang="en")
+        update = updates.text(entry.questions.get("en")[0], lang="en")
         update["update_id"] = 9001
         async with aiohttp.ClientSession() as session:
             async with session.post(url, json=update) as response:
@@ -417,24 +467,16 @@ async def test_webhook_checks_the_secret_token(
             async with session.post(url, json=update, headers=headers) as response:
                 assert response.status == 200
         sent = await fake_api.wait_for("sendMessage", 1)
-        assert "23 objectives" in sent[-1]["text"]
+        assert sent[-1]["text"].startswith(html_title(entry, "en"))
     finally:
-        assert bot.app.updater is not None
-        await bot.app.updater.stop()
-        await bot.app.stop()
-        await bot.app.shutdown()
-        bot.store.close()
+        await stop_bot(bot)
 
 
-async def start_webhook_bot(api: FakeBotApi, tmp_path: Path, port: int) -> RunningBot:
-    from bot.channels.telegram.app import build_application
-    from bot.channels.telegram.ratelimit import PatientRateLimiter
-    from bot.live import LiveKnowledge
-    from bot.store import SqliteStore
-    from tests.conftest import KNOWLEDGE, settings_for
-
+async def start_webhook_bot(
+    api: FakeBotApi, tmp_path: Path, port: int, served: Served
+) -> RunningBot:
     settings = settings_for(api, tmp_path)
-    live = LiveKnowledge(KNOWLEDGE)
+    live = LiveKnowledge(served.kb.root, served=served)
     store = SqliteStore(settings.database_path)
     app = build_application(settings, live, store, PatientRateLimiter(first_delay=0.05))
     await app.initialize()

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.dialog import actions
-from bot.dialog.crisis import contact_line, crisis_paragraphs
+from bot.dialog.crisis import contact_line, crisis_paragraphs, emergency_line
 from bot.dialog.reply import Button, InlineResult, Outcome, Paragraph, Reply, Span, text
-from bot.dialog.texts import Texts
+from bot.dialog.texts import COMMAND_TEXTS, Texts
 from bot.kb import Entry, KnowledgeBase
 from bot.languages import NATIVE_NAMES, as_lang
 from bot.matching import Decision, Matcher
 
-COMMANDS = ("start", "help", "topics", "language", "privacy", "forget")
+COMMANDS = tuple(COMMAND_TEXTS)
 # The topic that says where to get help; the safety reply links to it when it exists.
 HELP_TOPIC = "help"
 BUTTON_LABEL_MAX = 60
@@ -139,6 +139,11 @@ class Dialog:
             if entry is not None:
                 close = tuple(s.entry for s in decision.suggestions)
                 reply = self._answer(entry, lang, also=close)
+                call_now = emergency_line(self.kb, t) if decision.crisis else None
+                if call_now is not None:
+                    # An answer written for this danger: it comes under the emergency number.
+                    reply = replace(reply, paragraphs=(call_now, *reply.paragraphs))
+                    details["kind"] = decision.crisis[0]
                 details["entry"] = entry.id
                 return Outcome((reply,), kind="question", details=details)
         if decision.status == "suggest" and decision.suggestions:

@@ -11,31 +11,50 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.dialog.reply import Paragraph, Span
-from bot.dialog.texts import Texts
+from bot.dialog.texts import TextKey, Texts
 from bot.kb import KnowledgeBase
 from bot.kb.models import Contact
 
 # The countries IOM's office covers come first when the message names none.
 HOME_COUNTRIES = ("FI", "SE", "IS")
 MAX_CONTACTS = 5
+# The calm line under the emergency number, by the kind of crisis.
+KIND_TEXTS: dict[str, TextKey] = {
+    "self-harm": "crisis_self_harm",
+    "violence": "crisis_violence",
+    "trafficking": "crisis_trafficking",
+    "danger": "crisis_danger",
+    "medical": "crisis_medical",
+    "basic-needs": "crisis_basic_needs",
+    "emergency": "crisis_emergency",
+}
 
 
 def crisis_paragraphs(
     kb: KnowledgeBase, t: Texts, kinds: Sequence[str], countries: Sequence[str]
 ) -> tuple[Paragraph, ...]:
     """The paragraphs of the safety reply for the crisis kinds found, most severe first."""
-    emergency = kb.contacts.get(kb.config.emergency_contact or "")
-    number = emergency.phone if emergency is not None and emergency.phone else None
-    paragraphs: list[Paragraph] = []
-    if number is not None:
-        paragraphs.append((Span(t("crisis_call_now", number=number), "bold"),))
+    number = emergency_number(kb)
+    call_now = emergency_line(kb, t)
+    paragraphs: list[Paragraph] = [call_now] if call_now else []
     first = kinds[0] if kinds else "emergency"
-    key = "crisis_" + first.replace("-", "_")
-    paragraphs.append((Span(t(key, number=number or "")),))
+    paragraphs.append((Span(t(KIND_TEXTS.get(first, "crisis_emergency"), number=number or "")),))
     for contact in pick_contacts(kb, kinds, countries):
         paragraphs.append(contact_line(contact, t))
     paragraphs.append((Span(t("crisis_bot_is"), "italic"),))
     return tuple(paragraphs)
+
+
+def emergency_number(kb: KnowledgeBase) -> str | None:
+    """The number of the contact config.yaml names as the emergency number."""
+    emergency = kb.contacts.get(kb.config.emergency_contact or "")
+    return emergency.phone if emergency is not None else None
+
+
+def emergency_line(kb: KnowledgeBase, t: Texts) -> Paragraph | None:
+    """'If you are in danger now, call 112 …', the first line of every reply to a crisis."""
+    number = emergency_number(kb)
+    return (Span(t("crisis_call_now", number=number), "bold"),) if number else None
 
 
 def pick_contacts(

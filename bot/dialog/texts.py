@@ -2,7 +2,77 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Final, Literal
+
 from bot.kb import Article, KnowledgeBase
+
+# Every key of `strings:` in a locale file; mypy checks each call of `Texts` against it, and
+# tests/test_dialog.py checks that every locale file has exactly these keys.
+TextKey = Literal[
+    "greeting",
+    "greeting_limits",
+    "privacy_short",
+    "ask_prompt",
+    "help",
+    "help_commands",
+    "privacy",
+    "privacy_telegram",
+    "topics_heading",
+    "topic_heading",
+    "did_you_mean",
+    "none_reply",
+    "none_of_these_reply",
+    "non_text_reply",
+    "unknown_command",
+    "stale_button",
+    "language_prompt",
+    "language_set",
+    "forget_done",
+    "feedback_thanks",
+    "source_label",
+    "more_label",
+    "date_day",
+    "date_month",
+    "date_about",
+    "unchecked_note",
+    "button_topics",
+    "button_back",
+    "button_none_of_these",
+    "button_show_original",
+    "button_language",
+    "empty_message",
+    "crisis_call_now",
+    "crisis_self_harm",
+    "crisis_violence",
+    "crisis_trafficking",
+    "crisis_danger",
+    "crisis_medical",
+    "crisis_basic_needs",
+    "crisis_emergency",
+    "crisis_bot_is",
+    "button_help_topic",
+    # Written in every locale for inline mode, but no code shows them yet.
+    "inline_prompt",
+    "inline_no_match",
+    "console_hint",
+    "cmd_start",
+    "cmd_topics",
+    "cmd_language",
+    "cmd_help",
+    "cmd_privacy",
+    "cmd_forget",
+]
+
+# The bot's commands, in menu order, and the text that describes each in Telegram's menu.
+COMMAND_TEXTS: Final[Mapping[str, TextKey]] = {
+    "start": "cmd_start",
+    "help": "cmd_help",
+    "topics": "cmd_topics",
+    "language": "cmd_language",
+    "privacy": "cmd_privacy",
+    "forget": "cmd_forget",
+}
 
 
 class Texts:
@@ -14,7 +84,7 @@ class Texts:
         self._locale = kb.locale(self.lang)
         self._fallback = kb.locale(kb.source_language)
 
-    def __call__(self, key: str, **values: str) -> str:
+    def __call__(self, key: TextKey, **values: str) -> str:
         template = self._locale.strings.get(key) or self._fallback.strings.get(key)
         if template is None:
             # A missing key is a programming error caught by the tests; never crash a user.

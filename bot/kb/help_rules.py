@@ -43,6 +43,18 @@ def entry_contacts_exist(
                 )
 
 
+def covering_entries_list_contacts(entries: Iterable[Item[Entry]], report: Report) -> None:
+    """An entry that answers people in a crisis (`covers`) gives them somewhere to turn."""
+    for item in entries:
+        if item.value.covers and not item.value.contacts:
+            report.error(
+                item.path,
+                item.line("covers"),
+                f"{item.name} covers {', '.join(item.value.covers)} but lists no contacts",
+                "add 'contacts:' with the services that help (and the emergency number)",
+            )
+
+
 def emergency_contact(
     config_file: KnowledgeFile[KnowledgeConfig],
     contacts: dict[str, Contact],

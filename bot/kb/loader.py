@@ -231,6 +231,7 @@ def _entries(
     rules.sources_exist(entries, articles, unparsed_articles, report)
     unparsed_contacts = folder.contacts.raw_ids("contacts")
     help_rules.entry_contacts_exist(entries, contacts, unparsed_contacts, report)
+    help_rules.covering_entries_list_contacts(entries, report)
     rules.phrasing_counts(entries, config, report)
     rules.question_clash(entries, config, report)
     rules.message_size(entries, config, articles, report)

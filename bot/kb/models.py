@@ -57,6 +57,11 @@ HttpsUrl = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidat
 DateText = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_date)]
 
 
+CrisisKind = Literal[
+    "self-harm", "violence", "trafficking", "danger", "medical", "basic-needs", "emergency"
+]
+
+
 class Strict(BaseModel):
     """Base for every file model: immutable, and unknown keys are errors."""
 
@@ -224,6 +229,13 @@ class Entry(Strict):
     contacts: tuple[Id, ...] = Field(
         default=(), description="Ids of contacts from contacts.yaml shown under the answer."
     )
+    covers: tuple[Literal["danger"], ...] = Field(
+        default=(),
+        description="'danger' when this answer is written for people who are threatened (for "
+        "being LGBTI, say) and lists contacts: a message about a threat that this entry answers "
+        "gets it under the emergency number instead of the general safety reply. Self-harm, "
+        "violence, trafficking and the rest always get the safety reply first.",
+    )
     unchecked: tuple[LangCode, ...] = Field(
         default=(),
         description="Languages whose questions and answer no person has checked yet.",
@@ -281,9 +293,6 @@ class LocaleFile(Strict):
     strings: dict[str, Text]
 
 
-CrisisKind = Literal[
-    "self-harm", "violence", "trafficking", "danger", "medical", "basic-needs", "emergency"
-]
 SmallTalkKind = Literal["greeting", "thanks", "goodbye", "identity", "capabilities"]
 Country = Annotated[str, StringConstraints(pattern=r"^(?:[A-Z]{2}|\*)$")]
 

@@ -25,6 +25,7 @@ from bot.matching.params import (
 from bot.matching.places import PlaceFinder
 from bot.matching.safety import KINDS, Hit, SafetyScanner
 from bot.matching.semantic import Embedder
+from bot.text import tokens
 
 Status = Literal["answer", "suggest", "none", "crisis", "smalltalk", "language"]
 
@@ -106,6 +107,7 @@ class Matcher:
         self.topic_of = {entry.id: entry.topic or "" for entry in kb.entries}
         self.language_model = LanguageModel(_language_texts(kb))
         self.places = PlaceFinder(kb.languages)
+        self._covers = {entry.id: entry.covers for entry in kb.entries if entry.covers}
         self.safety = SafetyScanner(
             (
                 (group.kind, lang, cue)
@@ -137,38 +139,67 @@ class Matcher:
         """
         parts = sentences(text)
         hits = [(i, hit) for i, part in enumerate(parts) for hit in self.safety.scan(part)]
-        if hits:
-            calm = [p for i, p in enumerate(parts) if all(j != i for j, _ in hits)]
-            guess = self.language_model.guess(text, prior=user_lang)
-            faq = self._faq(asking_part(calm), user_lang, top) if calm else None
-            found = sorted((h for _, h in hits), key=lambda h: _SEVERITY[h.kind])
-            kinds = tuple(dict.fromkeys(h.kind for h in found))
-            answered = faq is not None and faq.status == "answer"
-            return Decision(
-                query=text,
-                status="crisis",
-                entry=faq.entry if faq is not None and answered else None,
-                topic=faq.topic if faq is not None and answered else None,
-                raw_score=faq.raw_score if faq is not None else 0.0,
-                display_score=faq.display_score if faq is not None else 0,
-                lang=self._reply_lang(guess, user_lang),
-                candidates=faq.candidates if faq is not None else (),
-                analysis=faq.analysis if faq is not None else None,
-                language=guess,
-                crisis=kinds,
-                hits=tuple(found),
-                faq_status=faq.faq_status if faq is not None else "none",
-                # Places named where the trouble is described come first.
-                countries=tuple(
-                    dict.fromkeys(
-                        [
-                            *(c for i, _ in hits for c in self.places.countries(parts[i])),
-                            *self.places.countries(text),
-                        ]
-                    )
-                ),
+        faq = replace(self._faq(asking_part(parts), user_lang, top), query=text)
+        if not hits:
+            return faq
+        found = sorted((h for _, h in hits), key=lambda h: _SEVERITY[h.kind])
+        kinds = tuple(dict.fromkeys(h.kind for h in found))
+        # Places named where the trouble is described come first.
+        countries = tuple(
+            dict.fromkeys(
+                [
+                    *(c for i, _ in hits for c in self.places.countries(parts[i])),
+                    *self.places.countries(text),
+                ]
             )
-        return replace(self._faq(asking_part(parts), user_lang, top), query=text)
+        )
+        if self._covered(faq, kinds, parts, hits, user_lang):
+            # An entry written for exactly this situation answers, under the emergency number.
+            return replace(faq, crisis=kinds, hits=tuple(found), countries=countries)
+        calm = [p for i, p in enumerate(parts) if all(j != i for j, _ in hits)]
+        question = self._faq(asking_part(calm), user_lang, top) if calm else None
+        answered = question is not None and question.status == "answer"
+        return Decision(
+            query=text,
+            status="crisis",
+            entry=question.entry if question is not None and answered else None,
+            topic=question.topic if question is not None and answered else None,
+            raw_score=faq.raw_score,
+            display_score=faq.display_score,
+            lang=faq.lang,
+            candidates=faq.candidates,
+            analysis=faq.analysis,
+            language=faq.language,
+            crisis=kinds,
+            hits=tuple(found),
+            faq_status=question.faq_status if question is not None else "none",
+            countries=countries,
+        )
+
+    def _covered(
+        self,
+        faq: Decision,
+        kinds: tuple[str, ...],
+        parts: list[str],
+        hits: list[tuple[int, Hit]],
+        user_lang: str | None,
+    ) -> bool:
+        """Whether an entry written for this danger answers the message: it covers every kind
+        found, and the message still points to its topic without the alarming words (a threat
+        for being gay, not any threat)."""
+        if faq.status != "answer" or not set(kinds) <= set(self._covers.get(faq.entry or "", ())):
+            return False
+        rest = " ".join(
+            word
+            for i, part in enumerate(parts)
+            for position, word in enumerate(tokens(part))
+            if not any(j == i and h.start <= position <= h.end for j, h in hits)
+        )
+        without = self._faq(rest, user_lang, MIN_CANDIDATES) if rest else None
+        if without is None or without.faq_status == "none":
+            return False
+        close = without.candidates[: self.thresholds.max_suggestions]
+        return any(self.topic_of[c.entry] == faq.topic for c in close)
 
     def _faq(self, query: str, user_lang: str | None, top: int) -> Decision:
         """The FAQ match of the sentences that ask."""

@@ -50,7 +50,7 @@ from bot.dialog import (
     Unsupported,
     User,
 )
-from bot.dialog.texts import Texts
+from bot.dialog.texts import COMMAND_TEXTS, Texts
 from bot.live import LiveKnowledge
 from bot.store import Store
 
@@ -272,7 +272,7 @@ async def set_commands(app: Application, live: LiveKnowledge) -> None:  # type: 
     kb = live.current.kb
     for lang in (None, *kb.languages):
         t = Texts(kb, lang or kb.source_language)
-        commands = [BotCommand(name, t(f"cmd_{name}")) for name in COMMANDS]
+        commands = [BotCommand(name, t(key)) for name, key in COMMAND_TEXTS.items()]
         try:
             await app.bot.set_my_commands(commands, language_code=lang)
         except TelegramError as exc:
