@@ -62,6 +62,9 @@ CrisisKind = Literal[
 ]
 
 
+Country = Annotated[str, StringConstraints(pattern=r"^(?:[A-Z]{2}|\*)$")]
+
+
 class Strict(BaseModel):
     """Base for every file model: immutable, and unknown keys are errors."""
 
@@ -229,6 +232,12 @@ class Entry(Strict):
     contacts: tuple[Id, ...] = Field(
         default=(), description="Ids of contacts from contacts.yaml shown under the answer."
     )
+    places: tuple[Country, ...] = Field(
+        default=(),
+        description="The countries this answer is about (ISO 3166 codes: IS, FI, SE); '*' for "
+        "any country no other entry is about. A question naming another country never gets "
+        "it. Leave out when the answer holds everywhere.",
+    )
     covers: tuple[Literal["danger"], ...] = Field(
         default=(),
         description="'danger' when this answer is written for people who are threatened (for "
@@ -264,6 +273,11 @@ class SynonymGroup(Strict):
         description="Acronyms that count only when written in capitals, because in lower case "
         "they are a common word in some language (UN and the Spanish 'un').",
     )
+    name: bool = Field(
+        default=False,
+        description="true for a proper name (IOM, Iceland, UNHCR): a question that shares only "
+        "names with a phrasing, while asking about something else, is not answered with it.",
+    )
 
     def all_terms(self) -> tuple[str, ...]:
         return (*self.terms, *self.case_sensitive)
@@ -294,7 +308,6 @@ class LocaleFile(Strict):
 
 
 SmallTalkKind = Literal["greeting", "thanks", "goodbye", "identity", "capabilities"]
-Country = Annotated[str, StringConstraints(pattern=r"^(?:[A-Z]{2}|\*)$")]
 
 
 class Contact(Strict):

@@ -22,8 +22,8 @@ from rapidfuzz.distance import OSA
 from bot.matching.normalize import stem
 from bot.matching.params import CHAR_MAX, CHAR_MIN, TYPO_MIN_LENGTH, TYPO_TWO_EDITS_FROM
 from bot.matching.stopwords import QUESTION_WORDS, STOPWORDS
-from bot.matching.synonyms import SynonymGroup, SynonymMap, is_concept
-from bot.text import tokens_with_case
+from bot.matching.synonyms import CONCEPT_MARK, SynonymGroup, SynonymMap, is_concept
+from bot.text import tokens, tokens_with_case
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,28 @@ class Analysis:
 class Analyzer:
     """The analysis of one index: its vocabulary (for typo correction) and synonyms."""
 
-    def __init__(self, vocabulary: Iterable[str], synonyms: Iterable[SynonymGroup]) -> None:
-        """`vocabulary`: the folded words of every phrasing (the words typos are fixed to)."""
-        self.synonyms = SynonymMap(synonyms)
+    def __init__(
+        self,
+        vocabulary: Iterable[str],
+        synonyms: Iterable[SynonymGroup],
+        common: frozenset[str] = frozenset(),
+    ) -> None:
+        """`vocabulary`: the folded words of every phrasing (the words typos are fixed to);
+        `common`: common words of the bot's languages, which are never "corrected"."""
+        self.common = common
+        groups = list(synonyms)
+        self.synonyms = SynonymMap(groups)
+        # Proper names (IOM, Iceland): their concepts and the stems of their one-word terms
+        # (the words of "International Organization for Migration" keep their own meaning).
+        names: set[str] = set()
+        for group in groups:
+            if group.name:
+                names.add(CONCEPT_MARK + group.id)
+                for term in (*group.terms, *group.case_sensitive):
+                    words = tokens(term)
+                    if len(words) == 1:
+                        names.add(stem(words[0]))
+        self.name_features = frozenset(names)
         self.stop_features = frozenset(stem(w) for w in STOPWORDS)
         # Question and function words: sharing only these with a phrasing is not a match.
         self.light_features = self.stop_features | {stem(w) for w in QUESTION_WORDS}
@@ -66,7 +85,12 @@ class Analyzer:
         out: list[str] = []
         corrections: list[tuple[str, str]] = []
         for word in words:
-            if word in self.known or len(word) < TYPO_MIN_LENGTH or word.isdigit():
+            if (
+                word in self.known
+                or word in self.common
+                or len(word) < TYPO_MIN_LENGTH
+                or word.isdigit()
+            ):
                 out.append(word)
                 continue
             max_edits = 1 if len(word) < TYPO_TWO_EDITS_FROM else 2

@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from bot.matching.analysis import Analysis, Analyzer, word_features
 from bot.matching.fusion import Fusion, Layout, Signals, fuse
-from bot.matching.params import Weights
+from bot.matching.params import SHARED_PREFIX, Weights
 from bot.matching.semantic import Embedder
 from bot.matching.synonyms import SynonymGroup, is_concept
 from bot.matching.vectors import SparseVectors, plain_idf
@@ -66,6 +66,7 @@ class MatchIndex:
         weights: Weights | None = None,
         answers: Mapping[tuple[str, str], str] | None = None,
         embedder: Embedder | None = None,
+        common_words: frozenset[str] = frozenset(),
     ) -> None:
         self.weights = weights or Weights()
         grouped: dict[str, dict[str, list[Phrasing]]] = {}
@@ -89,7 +90,9 @@ class MatchIndex:
 
         self.synonym_groups = tuple(synonyms)
         raw = [tokens_with_case(p.text) for p in self.phrasings]
-        self.analyzer = Analyzer((w for words in raw for w, _ in words), self.synonym_groups)
+        self.analyzer = Analyzer(
+            (w for words in raw for w, _ in words), self.synonym_groups, common_words
+        )
         terms = [self.analyzer.text_terms(words) for words in raw]
         features = [word_features(t) for t in terms]
         n = max(1, len(self.phrasings))
@@ -98,6 +101,11 @@ class MatchIndex:
         self._words = SparseVectors([Counter(f) for f in features], self._word_weight)
         self._chars = SparseVectors(char_docs, plain_idf)
         self._word_sets = [frozenset(f) for f in features]
+        # What each entry answers, in every language: the words of its phrasings (an answer
+        # mentions more than it answers: "high wages" is not an answer about salaries).
+        said: dict[str, set[str]] = {entry: set() for entry in self.entries}
+        for p, feats in zip(self.phrasings, features, strict=True):
+            said[p.entry].update(feats)
         group_words: list[Counter[str]] = [Counter() for _ in group_sizes]
         group_chars: list[Counter[str]] = [Counter() for _ in group_sizes]
         for d, feats in enumerate(features):
@@ -115,6 +123,13 @@ class MatchIndex:
         self._answer_words = (
             SparseVectors(answer_words, self._word_weight) if self.answers else None
         )
+        self._entry_words = [frozenset(said[entry]) for entry in self.entries]
+        # Word beginnings, so that another form of a word still counts as shared (переехать /
+        # переезд, konto / konta) and so do cognates across languages (salary / salario).
+        self._entry_prefixes = [
+            frozenset(w[:SHARED_PREFIX] for w in said[entry] if len(w) >= SHARED_PREFIX)
+            for entry in self.entries
+        ]
         self.embedder = embedder
         self._embeddings = (
             embedder.embed([p.text for p in self.phrasings]) if embedder is not None else None
@@ -160,9 +175,19 @@ class MatchIndex:
         return Signals(char, word, coverage, centroid, semantic, answer)
 
     def search(
-        self, text: str, top: int = 5, lang: str | None = None, lang_confidence: float = 0.0
+        self,
+        text: str,
+        top: int = 5,
+        lang: str | None = None,
+        lang_confidence: float = 0.0,
+        exclude: frozenset[str] = frozenset(),
+        names: frozenset[str] = frozenset(),
     ) -> tuple[Analysis, list[Candidate]]:
-        """The `top` entries for `text`, best first.
+        """The `top` entries for `text`, best first, leaving out the entries in `exclude`.
+
+        `names` are more word features that are proper names (the places the question names):
+        an entry that shares only names with a question that asks about something else is not
+        `substantive` (see `Candidate`).
 
         When the question's language is known (`lang`, with a confidence in 0-1), phrasings in
         other languages count a little less: they matched through shared names and numbers.
@@ -172,10 +197,38 @@ class MatchIndex:
             return analysis, []
         signals = self.signals(text, analysis)
         fusion = fuse(signals, self.layout, self.weights, lang, lang_confidence)
-        order = np.argsort(-fusion.entry, kind="stable")[:top]
-        return analysis, [self._candidate(int(e), analysis, signals, fusion) for e in order]
+        ranked = np.argsort(-fusion.entry, kind="stable")
+        order = [e for e in ranked if self.entries[e] not in exclude][:top]
+        light = self.analyzer.light_features
+        names = names | self.analyzer.name_features
+        # What the question asks about besides names, in words no phrasing uses: then an entry
+        # must share one of its content words ("salary in Iceland" is not answered by "work in
+        # Iceland" through "Iceland" alone).
+        content = frozenset(f for f in analysis.features if f not in light and f not in names)
+        if all(f in self._words.vocab for f in content):
+            content = frozenset()
+        candidates = [self._candidate(int(e), analysis, signals, fusion, content) for e in order]
+        # Entries that share only names or function words with the question go after those
+        # that share what it asks about, whatever their scores: they are not answers.
+        candidates.sort(key=lambda c: not c.substantive)
+        return analysis, candidates
 
-    def _candidate(self, e: int, analysis: Analysis, signals: Signals, fusion: Fusion) -> Candidate:
+    def _shares(self, e: int, content: frozenset[str]) -> bool:
+        """Whether entry `e` says anything of what the question asks (besides names)."""
+        words, prefixes = self._entry_words[e], self._entry_prefixes[e]
+        return any(
+            f in words or (len(f) >= SHARED_PREFIX and f[:SHARED_PREFIX] in prefixes)
+            for f in content
+        )
+
+    def _candidate(
+        self,
+        e: int,
+        analysis: Analysis,
+        signals: Signals,
+        fusion: Fusion,
+        content: frozenset[str],
+    ) -> Candidate:
         docs = np.flatnonzero(self.entry_of == e)
         best_doc = int(docs[np.argmax(fusion.phrasing[docs])])
         matched = tuple(f for f in analysis.features if f in self._word_sets[best_doc])
@@ -187,7 +240,11 @@ class MatchIndex:
             word=float(signals.word[best_doc]),
             coverage=float(signals.coverage[best_doc]),
             matched=matched,
-            substantive=any(f not in self.analyzer.light_features for f in matched),
+            substantive=(
+                self._shares(e, content)
+                if content
+                else any(f not in self.analyzer.light_features for f in matched)
+            ),
             steps=fusion.trace(e),
         )
 

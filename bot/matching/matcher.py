@@ -15,7 +15,9 @@ from bot.matching.analysis import Analysis
 from bot.matching.decide import FaqStatus, Suggestion, decide
 from bot.matching.index import Candidate, MatchIndex, Phrasing
 from bot.matching.langid import LanguageGuess, LanguageModel
+from bot.matching.lexicon import common_words
 from bot.matching.message import asking_part, sentences
+from bot.matching.normalize import stem
 from bot.matching.params import (
     LEXICAL_THRESHOLDS,
     MIN_CANDIDATES,
@@ -26,6 +28,9 @@ from bot.matching.places import PlaceFinder
 from bot.matching.safety import KINDS, Hit, SafetyScanner
 from bot.matching.semantic import Embedder
 from bot.text import tokens
+
+# Common words of these languages are real words too, even before the knowledge base has them.
+EXTRA_LANGUAGES = ("fa", "fr")
 
 Status = Literal["answer", "suggest", "none", "crisis", "smalltalk", "language"]
 
@@ -103,10 +108,16 @@ class Matcher:
             for entry in kb.entries
             for lang in kb.languages
         }
-        self.index = MatchIndex(phrasings, kb.synonyms, answers=answers, embedder=embedder)
+        common = common_words((*kb.languages, *EXTRA_LANGUAGES))
+        self.index = MatchIndex(
+            phrasings, kb.synonyms, answers=answers, embedder=embedder, common_words=common
+        )
         self.topic_of = {entry.id: entry.topic or "" for entry in kb.entries}
         self.language_model = LanguageModel(_language_texts(kb))
-        self.places = PlaceFinder(kb.languages)
+        self._places_of = {entry.id: frozenset(entry.places) for entry in kb.entries}
+        specific = {c for places in self._places_of.values() for c in places if c != "*"}
+        self._specific = frozenset(specific)
+        self.places = PlaceFinder((*kb.languages, *EXTRA_LANGUAGES), always=specific)
         self._covers = {entry.id: entry.covers for entry in kb.entries if entry.covers}
         self.safety = SafetyScanner(
             (
@@ -120,7 +131,7 @@ class Matcher:
                 for lang in kb.safety.not_crisis.languages()
                 for text in kb.safety.not_crisis.get(lang)
             ),
-            known_words=self.index.analyzer.known,
+            known_words=self.index.analyzer.known | common,
         )
 
     @property
@@ -176,6 +187,19 @@ class Matcher:
             countries=countries,
         )
 
+    def _elsewhere(self, named: frozenset[str]) -> frozenset[str]:
+        """Entries about other places than the countries a question names: an entry about
+        Iceland never answers a question about Germany. '*' entries are for countries that
+        no entry is about."""
+        if not named:
+            return frozenset()
+        unknown = bool(named - self._specific)
+        return frozenset(
+            entry
+            for entry, places in self._places_of.items()
+            if places and not (places & named or ("*" in places and unknown))
+        )
+
     def _covered(
         self,
         faq: Decision,
@@ -202,14 +226,19 @@ class Matcher:
         return any(self.topic_of[c.entry] == faq.topic for c in close)
 
     def _faq(self, query: str, user_lang: str | None, top: int) -> Decision:
-        """The FAQ match of the sentences that ask."""
+        """The FAQ match of the sentences that ask, among the entries about the places the
+        question names."""
         guess = self.language_model.guess(query, prior=user_lang)
         lang = self._reply_lang(guess, user_lang)
+        mentions = self.places.mentions(query)
+        named = frozenset(code for code, _ in mentions)
         analysis, candidates = self.index.search(
             query,
             top=max(top, MIN_CANDIDATES),
             lang=guess.lang if guess else None,
             lang_confidence=guess.confidence if guess else 0.0,
+            exclude=self._elsewhere(named),
+            names=frozenset(stem(w) for _, words in mentions for w in words),
         )
         status, chosen, suggestions = decide(candidates, self.thresholds, self.topic_of)
         best = candidates[0].score if candidates else 0.0

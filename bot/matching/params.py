@@ -39,6 +39,13 @@ STEM_LENGTH = 6
 # edit apart); up to this length one edit is allowed, beyond it two.
 TYPO_MIN_LENGTH = 4
 TYPO_TWO_EDITS_FROM = 12
+# Words among this many most frequent of any language the bot reads (wordfreq's lists) are
+# real words and never corrected.
+COMMON_WORDS_PER_LANGUAGE = 10000
+# A question that asks about something besides names (places, IOM), in words no phrasing
+# uses, is answered only by an entry that says one of them somewhere; a word counts as said
+# when the entry has a word with the same first SHARED_PREFIX letters.
+SHARED_PREFIX = 4
 # Character n-grams inside word boundaries, from CHAR_MIN to CHAR_MAX letters.
 CHAR_MIN = 3
 CHAR_MAX = 5

@@ -1,7 +1,13 @@
-"""Which countries a message names, in any language the bot reads.
+"""Which countries a message names, in any language the bot reads, by country or city.
 
 Country names come from CLDR through Babel (`Locale.territories`), in every language of the
-knowledge base plus English, so nobody maintains a hand-written list. Inflected forms are
+knowledge base plus English, so nobody maintains a hand-written list. Cities are CLDR's
+time-zone cities (Helsinki, Stockholm, Reykjavík, Berlin..., about 450, each with its country),
+in the same languages. A city name shorter than five letters, or among the 200 most frequent
+words of any of those languages (wordfreq), is left out, so that ordinary words do not become
+places, except in the countries the knowledge base is about; the zones of remote islands
+and stations are left out too. Rare collisions remain (a Persian "Monday" is also Dushanbe).
+Smaller towns (Malmö, Tampere, Akureyri) are not known. Inflected forms are
 caught by a prefix: a name word of five letters keeps four, a longer one loses its last two
 letters but keeps at least five (Suomi → Suomessa, Islanti → Islannissa, Niemcy → Niemczech,
 Германия → Германии); names of four letters or fewer must be written whole.
@@ -9,13 +15,19 @@ letters but keeps at least five (Suomi → Suomessa, Islanti → Islannissa, Nie
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 
+from bot.matching.lexicon import common_words
 from bot.text import tokens
 
+CITY_MIN_LETTERS = 5
+# Time zones of remote islands and stations ("Christmas", "Wake"): not where people ask from.
+_REMOTE_ZONES = ("Antarctica/", "Arctic/", "Indian/", "Pacific/")
+CITY_NOT_A_WORD = 200
 # CLDR codes that are not countries people live in or ask about.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "AQ"})
 
@@ -38,35 +50,55 @@ def _key(word: str) -> tuple[str, bool]:
 class PlaceFinder:
     """Country names of the given languages; `countries` is pure and thread-safe."""
 
-    def __init__(self, languages: Iterable[str]) -> None:
+    def __init__(self, languages: Iterable[str], always: Iterable[str] = ()) -> None:
+        """`always`: countries whose cities are kept even when their name is a common word
+        (the countries the knowledge base has answers about: Reykjavík must count)."""
+        keep = frozenset(always)
         self._by_key: dict[str, list[tuple[_Name, int]]] = {}
         self._prefix_lengths: set[int] = set()
-        seen: set[tuple[str, tuple[str, ...]]] = set()
-        for lang in {"en", *languages}:
+        self._seen: set[tuple[str, tuple[str, ...]]] = set()
+        langs = sorted({"en", *languages})
+        common = common_words(tuple(langs), CITY_NOT_A_WORD)
+        zones: Mapping[str, str] = get_global("zone_territories")
+        for lang in langs:
             try:
-                territories = Locale.parse(lang).territories
+                locale = Locale.parse(lang)
             except (UnknownLocaleError, ValueError):
                 continue
-            for code, name in territories.items():
-                if len(code) != 2 or not code.isalpha() or code in _NOT_COUNTRIES:
+            for code, name in locale.territories.items():
+                if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
+                    self._add(code, name)
+            for zone, country in zones.items():
+                if country in _NOT_COUNTRIES or zone.startswith(_REMOTE_ZONES) or "/" not in zone:
                     continue
-                words = tuple(tokens(name))
-                if not words or (code, words) in seen:
-                    continue
-                seen.add((code, words))
-                key, extends = _key(words[0])
-                if extends:
-                    self._prefix_lengths.add(len(key))
-                self._by_key.setdefault(key, []).append((_Name(code, words), 0))
+                city = locale.time_zones.get(zone, {}).get("city")
+                city = city or zone.rsplit("/", 1)[1].replace("_", " ")
+                folded = " ".join(tokens(city))
+                if len(folded) >= CITY_MIN_LETTERS and (country in keep or folded not in common):
+                    self._add(country, city)
+
+    def _add(self, country: str, name: str) -> None:
+        words = tuple(tokens(name))
+        if not words or (country, words) in self._seen:
+            return
+        self._seen.add((country, words))
+        key, extends = _key(words[0])
+        if extends:
+            self._prefix_lengths.add(len(key))
+        self._by_key.setdefault(key, []).append((_Name(country, words), 0))
 
     def countries(self, text: str) -> list[str]:
         """ISO 3166 codes of the countries `text` names, in order of first mention."""
+        return list(dict.fromkeys(code for code, _ in self.mentions(text)))
+
+    def mentions(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Each place named in `text`: its country and the words naming it, in order."""
         words = tokens(text)
-        found: list[str] = []
+        found: list[tuple[str, tuple[str, ...]]] = []
         for i, word in enumerate(words):
             for name in self._names_at(word):
-                if _matches(name.words, words, i) and name.country not in found:
-                    found.append(name.country)
+                if _matches(name.words, words, i):
+                    found.append((name.country, tuple(words[i : i + len(name.words)])))
         return found
 
     def _names_at(self, word: str) -> list[_Name]:

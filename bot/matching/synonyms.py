@@ -32,6 +32,9 @@ class SynonymGroup(Protocol):
     @property
     def case_sensitive(self) -> Sequence[str]: ...
 
+    @property
+    def name(self) -> bool: ...
+
 
 @dataclass(frozen=True)
 class _Term:

@@ -1,0 +1,41 @@
+"""Common words of a language, from the `wordfreq` package (its word lists ship inside it).
+
+Used where a hand list would be wrong or endless: a word that is common in a language the bot
+reads is a real word, never a misspelling to "correct" ("hola", "ok", "menu" are not typos of
+"homa", "oik", "mena").
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from wordfreq import top_n_list
+
+from bot.matching.params import COMMON_WORDS_PER_LANGUAGE
+from bot.text import fold
+
+
+@lru_cache(maxsize=8)
+def common_words(languages: tuple[str, ...], n: int = COMMON_WORDS_PER_LANGUAGE) -> frozenset[str]:
+    """The `n` most frequent words of each language, folded as the matcher folds text."""
+    words: set[str] = set()
+    for lang in languages:
+        words.update(_folded(_top(lang, n)))
+    return frozenset(words)
+
+
+def _top(lang: str, n: int) -> list[str]:
+    try:
+        return top_n_list(lang, n, wordlist="small")
+    except LookupError:
+        return []
+
+
+def _folded(words: Iterable[str]) -> Iterable[str]:
+    for word in words:
+        # Plain ASCII words need no folding; the rest go through the matcher's own fold.
+        yield (
+            word if word.isascii() and word.isalpha() else fold(unicodedata.normalize("NFC", word))
+        )
