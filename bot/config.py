@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias="BOT_WEBHOOK_PORT")
     reload_seconds: float = Field(default=30.0, ge=0, validation_alias="BOT_RELOAD_SECONDS")
     semantic: Literal["auto", "on", "off"] = Field(default="auto", validation_alias="BOT_SEMANTIC")
+    operator_name: str | None = Field(default=None, validation_alias="BOT_OPERATOR_NAME")
 
     @field_validator("token", mode="after")
     @classmethod

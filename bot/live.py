@@ -37,9 +37,12 @@ class Served:
     dialog: Dialog
 
     @classmethod
-    def build(cls, kb: KnowledgeBase, embedder: Embedder | None = None) -> Served:
+    def build(
+        cls, kb: KnowledgeBase, embedder: Embedder | None = None, operator: str | None = None
+    ) -> Served:
+        """`operator`: who runs the bot (BOT_OPERATOR_NAME), named when users ask."""
         matcher = Matcher(kb, embedder=embedder)
-        return cls(kb, matcher, Dialog(kb, matcher))
+        return cls(kb, matcher, Dialog(kb, matcher, operator=operator))
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,11 @@ class LiveKnowledge:
     """Holds the served knowledge; `current` is always a complete, valid set."""
 
     def __init__(
-        self, root: Path, embedder: Embedder | None = None, served: Served | None = None
+        self,
+        root: Path,
+        embedder: Embedder | None = None,
+        served: Served | None = None,
+        operator: str | None = None,
     ) -> None:
         """Load `root`, or start from `served` when it was already built from `root` with
         `embedder` (tests share one immutable set between many bots)."""
@@ -74,9 +81,10 @@ class LiveKnowledge:
             raise ValueError(f"the served knowledge was built from {served.kb.root}, not {root}")
         self.root = root
         self.embedder = embedder
+        self.operator = operator
         self._lock = threading.Lock()
         self._current = (
-            served if served is not None else Served.build(load_knowledge(root), embedder)
+            served if served is not None else Served.build(load_knowledge(root), embedder, operator)
         )
         self._seen = self._current.kb.fingerprint
 
@@ -103,7 +111,7 @@ class LiveKnowledge:
                     len(result.report.errors),
                 )
                 return ReloadResult(changed=True, ok=False, report=result.report)
-            self._current = Served.build(result.kb, self.embedder)
+            self._current = Served.build(result.kb, self.embedder, self.operator)
             log.info(
                 "knowledge reloaded: %d entries, languages %s",
                 len(result.kb.entries),
@@ -112,11 +120,13 @@ class LiveKnowledge:
             return ReloadResult(changed=True, ok=True)
 
 
-def open_live(root: Path, embedder: Embedder | None) -> LiveKnowledge | None:
+def open_live(
+    root: Path, embedder: Embedder | None, operator: str | None = None
+) -> LiveKnowledge | None:
     """The live knowledge of `root` for a channel starting up; on errors, print them to
     stderr with a one-line verdict and return None (the caller exits with status 1)."""
     try:
-        return LiveKnowledge(root, embedder)
+        return LiveKnowledge(root, embedder, operator=operator)
     except KnowledgeError as exc:
         for line in exc.report.render(errors_only=True):
             print(line, file=sys.stderr)

@@ -129,7 +129,7 @@ def _client_language(explicit: str | None) -> str | None:
 
 
 def run_console(settings: Settings, knowledge: Path, user_lang: str | None) -> int:
-    live = open_live(knowledge, settings.embedder())
+    live = open_live(knowledge, settings.embedder(), settings.operator_name)
     if live is None:
         return 1
     kb = live.current.kb

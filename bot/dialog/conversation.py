@@ -12,14 +12,16 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from bot.dialog import actions
-from bot.dialog.crisis import contact_line, crisis_paragraphs, emergency_line
+from bot.dialog.crisis import contact_line, crisis_paragraphs, emergency_line, pick_referrals
 from bot.dialog.reply import Button, InlineResult, Outcome, Paragraph, Reply, Span, text
-from bot.dialog.texts import COMMAND_TEXTS, Texts
+from bot.dialog.texts import COMMAND_TEXTS, TextKey, Texts
 from bot.kb import Entry, KnowledgeBase
 from bot.languages import NATIVE_NAMES, as_lang
 from bot.matching import Decision, Matcher
 
 COMMANDS = tuple(COMMAND_TEXTS)
+# The reply to thanks and goodbyes (greetings get the greeting with the topics).
+_TALK_TEXTS: dict[str, TextKey] = {"thanks": "smalltalk_thanks", "goodbye": "smalltalk_goodbye"}
 # The topic that says where to get help; the safety reply links to it when it exists.
 HELP_TOPIC = "help"
 BUTTON_LABEL_MAX = 60
@@ -62,9 +64,11 @@ Event = TextMessage | Command | Press | Unsupported
 class Dialog:
     """The conversation core for one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher) -> None:
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher, operator: str | None = None) -> None:
+        """`operator`: who runs this bot (from configuration), named when users ask."""
         self.kb = kb
         self.matcher = matcher
+        self.operator = operator
 
     # ---- entry points -------------------------------------------------------------------
 
@@ -134,6 +138,10 @@ class Dialog:
                 replies.append(self._answer(entry, lang))
                 details["entry"] = entry.id
             return Outcome(tuple(replies), kind="question", details=details)
+        if decision.status == "smalltalk":
+            details["kind"] = decision.talk or ""
+            return Outcome((self._smalltalk(decision.talk or "", lang),), kind="question",
+                           details=details)  # fmt: skip
         if decision.status == "answer" and decision.entry is not None:
             entry = self.kb.entry(decision.entry)
             if entry is not None:
@@ -156,8 +164,56 @@ class Dialog:
             rows.append((Button(t("button_none_of_these"), actions.none_of_these(lang)),))
             reply = Reply((text(t("did_you_mean")),), lang, tuple(rows))
             return Outcome((reply,), kind="question", details=details)
-        reply = Reply((text(t("none_reply")),), lang, ((self._topics_button(lang),),))
+        reply = self._dont_know(decision.countries, lang)
         return Outcome((reply,), kind="question", details=details)
+
+    def _dont_know(self, countries: tuple[str, ...], lang: str) -> Reply:
+        """An honest "I don't know" that says what the bot covers and where to ask instead:
+        the help topic for Finland, Sweden and Iceland, the referral contacts (the country
+        the question names first), the topics."""
+        t = Texts(self.kb, lang)
+        paragraphs: list[Paragraph] = [text(t("none_reply", topics=self._topic_list(lang)))]
+        referrals = pick_referrals(self.kb, countries)
+        if referrals:
+            paragraphs.append(text(t("none_where_to_ask")))
+            paragraphs.extend(contact_line(contact, t) for contact in referrals)
+        return Reply(tuple(paragraphs), lang, self._help_rows(lang))
+
+    def _smalltalk(self, kind: str, lang: str) -> Reply:
+        """A short, friendly reply that says what the bot is, with the topics."""
+        t = Texts(self.kb, lang)
+        if kind == "identity":
+            paragraphs = [text(t("smalltalk_identity"))]
+            if self.operator:
+                paragraphs.append(text(t("smalltalk_operator", operator=self.operator)))
+            paragraphs.append(text(t("languages_read", languages=self._language_list())))
+            return Reply(tuple(paragraphs), lang, self._help_rows(lang))
+        if kind == "capabilities":
+            line = t("smalltalk_capabilities", topics=self._topic_list(lang))
+            languages = t("languages_read", languages=self._language_list())
+            return Reply((text(line), text(languages)), lang, self._topic_rows(lang))
+        key = _TALK_TEXTS.get(kind, "smalltalk_greeting")
+        rows = self._topic_rows(lang) if key == "smalltalk_greeting" else self._help_rows(lang)
+        return Reply((text(t(key)),), lang, rows)
+
+    def _topic_list(self, lang: str) -> str:
+        return ", ".join(
+            topic.title.get(lang) or topic.slug
+            for topic in self.kb.topics
+            if topic.slug != HELP_TOPIC
+        )
+
+    def _language_list(self) -> str:
+        return ", ".join(NATIVE_NAMES.get(code, code) for code in self.kb.languages)
+
+    def _help_rows(self, lang: str) -> tuple[tuple[Button, ...], ...]:
+        """The help topic (where it exists) and the topics menu."""
+        rows: list[tuple[Button, ...]] = []
+        if self.kb.topic(HELP_TOPIC) is not None:
+            t = Texts(self.kb, lang)
+            rows.append((Button(t("button_help_topic"), actions.topic(HELP_TOPIC, lang)),))
+        rows.append((self._topics_button(lang),))
+        return tuple(rows)
 
     def _answer(
         self, entry: Entry, lang: str, with_buttons: bool = True, also: tuple[str, ...] = ()
@@ -224,11 +280,7 @@ class Dialog:
         """The safety reply, with buttons to the help topic and the topics menu."""
         t = Texts(self.kb, lang)
         paragraphs = crisis_paragraphs(self.kb, t, decision.crisis, decision.countries)
-        rows: list[tuple[Button, ...]] = []
-        if self.kb.topic(HELP_TOPIC) is not None:
-            rows.append((Button(t("button_help_topic"), actions.topic(HELP_TOPIC, lang)),))
-        rows.append((self._topics_button(lang),))
-        return Reply(paragraphs, lang, tuple(rows))
+        return Reply(paragraphs, lang, self._help_rows(lang))
 
     # ---- commands -----------------------------------------------------------------------
 
@@ -244,6 +296,7 @@ class Dialog:
             paragraphs = (
                 text(t("greeting")),
                 text(t("greeting_limits")),
+                text(t("languages_read", languages=self._language_list())),
                 (Span(t("privacy_short"), "italic"),),
                 text(t("ask_prompt")),
             )
@@ -251,7 +304,11 @@ class Dialog:
             return Outcome((reply,), kind="command", details=details)
         if name == "help":
             reply = Reply(
-                (text(t("help")), text(t("help_commands"))),
+                (
+                    text(t("help")),
+                    text(t("languages_read", languages=self._language_list())),
+                    text(t("help_commands")),
+                ),
                 lang,
                 ((self._topics_button(lang), self._language_button(lang)),),
             )
@@ -319,10 +376,7 @@ class Dialog:
                 details=details,
             )
         if action.kind == "none":
-            t = Texts(self.kb, lang)
-            reply = Reply(
-                (text(t("none_of_these_reply")),), lang, self._topic_rows(lang), edit=True
-            )
+            reply = replace(self._dont_know((), lang), edit=True)
             return Outcome((reply,), kind="button", details=details)
         # A vote: counted without saying who voted, thanked with a notice.
         if self.kb.entry(action.target) is None:

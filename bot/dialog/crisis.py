@@ -18,6 +18,7 @@ from bot.kb.models import Contact
 # The countries IOM's office covers come first when the message names none.
 HOME_COUNTRIES = ("FI", "SE", "IS")
 MAX_CONTACTS = 5
+MAX_REFERRALS = 3
 # The calm line under the emergency number, by the kind of crisis.
 KIND_TEXTS: dict[str, TextKey] = {
     "self-harm": "crisis_self_harm",
@@ -76,6 +77,16 @@ def pick_contacts(
     ]
     chosen.sort(key=rank)
     return chosen[:MAX_CONTACTS]
+
+
+def pick_referrals(kb: KnowledgeBase, countries: Sequence[str]) -> list[Contact]:
+    """The contacts offered under "I don't know": those of the countries the question names
+    first, then those for anywhere ('*'); the others only when no country is named."""
+    referrals = [c for c in kb.contacts.values() if c.referral]
+    named = [c for c in referrals if set(c.countries) & set(countries)]
+    anywhere = [c for c in referrals if "*" in c.countries and c not in named]
+    rest = [] if countries else [c for c in referrals if c not in named and c not in anywhere]
+    return [*named, *anywhere, *rest][:MAX_REFERRALS]
 
 
 def contact_line(contact: Contact, t: Texts) -> Paragraph:

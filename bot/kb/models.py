@@ -336,6 +336,11 @@ class Contact(Strict):
     )
     free: bool | None = None
     anonymous: bool | None = None
+    referral: bool = Field(
+        default=False,
+        description="true to offer it under 'I don't know': for the countries it serves "
+        "when a question names one of them, and always when its countries include '*'.",
+    )
     purpose: Localized = Field(description="One short line per language: what it is for.")
     seen_on: HttpsUrl = Field(
         description="The page where the number or address was seen: the organisation's own "

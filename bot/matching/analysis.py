@@ -13,7 +13,7 @@ same features:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -43,11 +43,16 @@ class Analyzer:
         self,
         vocabulary: Iterable[str],
         synonyms: Iterable[SynonymGroup],
-        common: frozenset[str] = frozenset(),
+        common: Mapping[str, frozenset[str]] | None = None,
+        by_language: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         """`vocabulary`: the folded words of every phrasing (the words typos are fixed to);
-        `common`: common words of the bot's languages, which are never "corrected"."""
-        self.common = common
+        `by_language`: the same words by language, to prefer a question's own language;
+        `common`: common words per language, never "corrected" in a question of that
+        language (or of any, when the language is unknown): folded Icelandic "hæð" is "haed",
+        which in English is a typo of "head"."""
+        self.common = dict(common or {})
+        self._any_common = frozenset().union(*self.common.values())
         groups = list(synonyms)
         self.synonyms = SynonymMap(groups)
         # Proper names (IOM, Iceland): their concepts and the stems of their one-word terms
@@ -71,31 +76,45 @@ class Analyzer:
         for word in sorted(known):
             if not word.isdigit():
                 self._buckets.setdefault(word[0], []).append(word)
+        # The same per language: a typo is first fixed to a word of its own language.
+        self._lang_buckets: dict[tuple[str, str], list[str]] = {}
+        for lang, lang_words in (by_language or {}).items():
+            for word in sorted(set(lang_words)):
+                if not word.isdigit():
+                    self._lang_buckets.setdefault((lang, word[0]), []).append(word)
 
-    def analyse(self, text: str) -> Analysis:
-        """Words, corrections, terms and word features of a question."""
+    def analyse(self, text: str, lang: str | None = None) -> Analysis:
+        """Words, corrections, terms and word features of a question in `lang` (if known)."""
         pairs = tokens_with_case(text)
-        corrected, corrections = self.correct([w for w, _ in pairs])
+        corrected, corrections = self.correct([w for w, _ in pairs], lang)
         terms = self.terms(corrected, [u for _, u in pairs])
         features = word_features(terms)
         return Analysis(tuple(corrected), tuple(corrections), tuple(features), tuple(terms))
 
-    def correct(self, words: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    def correct(
+        self, words: Sequence[str], lang: str | None = None
+    ) -> tuple[list[str], list[tuple[str, str]]]:
         """Unknown words replaced by the closest known word, and the replacements made."""
+        common = self.common.get(lang, self._any_common) if lang else self._any_common
         out: list[str] = []
         corrections: list[tuple[str, str]] = []
         for word in words:
             if (
                 word in self.known
-                or word in self.common
+                or word in common
                 or len(word) < TYPO_MIN_LENGTH
                 or word.isdigit()
             ):
                 out.append(word)
                 continue
             max_edits = 1 if len(word) < TYPO_TWO_EDITS_FROM else 2
-            bucket = self._buckets.get(word[0], [])
-            best = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=max_edits)
+            best = None
+            if lang is not None:
+                own = self._lang_buckets.get((lang, word[0]), [])
+                best = process.extractOne(word, own, scorer=OSA.distance, score_cutoff=max_edits)
+            if best is None:
+                bucket = self._buckets.get(word[0], [])
+                best = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=max_edits)
             if best is None:
                 out.append(word)
             else:

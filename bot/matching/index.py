@@ -66,7 +66,7 @@ class MatchIndex:
         weights: Weights | None = None,
         answers: Mapping[tuple[str, str], str] | None = None,
         embedder: Embedder | None = None,
-        common_words: frozenset[str] = frozenset(),
+        common_words: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self.weights = weights or Weights()
         grouped: dict[str, dict[str, list[Phrasing]]] = {}
@@ -90,8 +90,11 @@ class MatchIndex:
 
         self.synonym_groups = tuple(synonyms)
         raw = [tokens_with_case(p.text) for p in self.phrasings]
+        by_language: dict[str, list[str]] = {}
+        for p, words in zip(self.phrasings, raw, strict=True):
+            by_language.setdefault(p.lang, []).extend(w for w, _ in words)
         self.analyzer = Analyzer(
-            (w for words in raw for w, _ in words), self.synonym_groups, common_words
+            (w for words in raw for w, _ in words), self.synonym_groups, common_words, by_language
         )
         terms = [self.analyzer.text_terms(words) for words in raw]
         features = [word_features(t) for t in terms]
@@ -147,9 +150,9 @@ class MatchIndex:
         """Whether the semantic signal is on."""
         return self._embeddings is not None and bool(self.weights.semantic)
 
-    def analyse(self, text: str) -> Analysis:
+    def analyse(self, text: str, lang: str | None = None) -> Analysis:
         """What the index reads in `text` (words, corrections, concepts, features)."""
-        return self.analyzer.analyse(text)
+        return self.analyzer.analyse(text, lang)
 
     def signals(self, text: str, analysis: Analysis) -> Signals:
         """Every signal of `text` against every phrasing and group (see `fusion.Signals`)."""
@@ -192,7 +195,7 @@ class MatchIndex:
         When the question's language is known (`lang`, with a confidence in 0-1), phrasings in
         other languages count a little less: they matched through shared names and numbers.
         """
-        analysis = self.analyse(text)
+        analysis = self.analyse(text, lang)
         if not analysis.features or not self.phrasings:
             return analysis, []
         signals = self.signals(text, analysis)

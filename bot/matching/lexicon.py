@@ -22,8 +22,14 @@ def common_words(languages: tuple[str, ...], n: int = COMMON_WORDS_PER_LANGUAGE)
     """The `n` most frequent words of each language, folded as the matcher folds text."""
     words: set[str] = set()
     for lang in languages:
-        words.update(_folded(_top(lang, n)))
+        words.update(common_words_of(lang, n))
     return frozenset(words)
+
+
+@lru_cache(maxsize=32)
+def common_words_of(lang: str, n: int = COMMON_WORDS_PER_LANGUAGE) -> frozenset[str]:
+    """The `n` most frequent words of one language, folded."""
+    return frozenset(_folded(_top(lang, n)))
 
 
 def _top(lang: str, n: int) -> list[str]:

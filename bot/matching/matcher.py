@@ -15,7 +15,7 @@ from bot.matching.analysis import Analysis
 from bot.matching.decide import FaqStatus, Suggestion, decide
 from bot.matching.index import Candidate, MatchIndex, Phrasing
 from bot.matching.langid import LanguageGuess, LanguageModel
-from bot.matching.lexicon import common_words
+from bot.matching.lexicon import common_words, common_words_of
 from bot.matching.message import asking_part, sentences
 from bot.matching.normalize import stem
 from bot.matching.params import (
@@ -27,6 +27,7 @@ from bot.matching.params import (
 from bot.matching.places import PlaceFinder
 from bot.matching.safety import KINDS, Hit, SafetyScanner
 from bot.matching.semantic import Embedder
+from bot.matching.smalltalk import SmallTalk, Talk
 from bot.text import tokens
 
 # Common words of these languages are real words too, even before the knowledge base has them.
@@ -59,6 +60,8 @@ class Decision:
     faq_status: FaqStatus = "none"
     # ISO codes of the countries the message names, first mention first.
     countries: tuple[str, ...] = ()
+    # With status "smalltalk": greeting, thanks, goodbye, identity or capabilities.
+    talk: str | None = None
 
     @property
     def kind(self) -> str | None:
@@ -66,6 +69,8 @@ class Decision:
         number")."""
         if self.status == "crisis" and self.crisis and self.crisis[0] != "emergency":
             return self.crisis[0]
+        if self.status == "smalltalk":
+            return self.talk
         return None
 
     def to_json(self) -> dict[str, Any]:
@@ -108,7 +113,8 @@ class Matcher:
             for entry in kb.entries
             for lang in kb.languages
         }
-        common = common_words((*kb.languages, *EXTRA_LANGUAGES))
+        languages = (*kb.languages, *EXTRA_LANGUAGES)
+        common = {lang: common_words_of(lang) for lang in languages}
         self.index = MatchIndex(
             phrasings, kb.synonyms, answers=answers, embedder=embedder, common_words=common
         )
@@ -117,6 +123,12 @@ class Matcher:
         self._places_of = {entry.id: frozenset(entry.places) for entry in kb.entries}
         specific = {c for places in self._places_of.values() for c in places if c != "*"}
         self._specific = frozenset(specific)
+        self.smalltalk = SmallTalk(
+            (group.kind, lang, phrase)
+            for group in kb.smalltalk.kinds
+            for lang in group.phrases.languages()
+            for phrase in group.phrases.get(lang)
+        )
         self.places = PlaceFinder((*kb.languages, *EXTRA_LANGUAGES), always=specific)
         self._covers = {entry.id: entry.covers for entry in kb.entries if entry.covers}
         self.safety = SafetyScanner(
@@ -131,7 +143,7 @@ class Matcher:
                 for lang in kb.safety.not_crisis.languages()
                 for text in kb.safety.not_crisis.get(lang)
             ),
-            known_words=self.index.analyzer.known | common,
+            known_words=self.index.analyzer.known | common_words(languages),
         )
 
     @property
@@ -150,6 +162,10 @@ class Matcher:
         """
         parts = sentences(text)
         hits = [(i, hit) for i, part in enumerate(parts) for hit in self.safety.scan(part)]
+        if not hits:
+            talk = self.smalltalk.recognise(text)
+            if talk is not None:
+                return self._talk(text, talk, user_lang)
         faq = replace(self._faq(asking_part(parts), user_lang, top), query=text)
         if not hits:
             return faq
@@ -185,6 +201,27 @@ class Matcher:
             hits=tuple(found),
             faq_status=question.faq_status if question is not None else "none",
             countries=countries,
+        )
+
+    def _talk(self, text: str, talk: Talk, user_lang: str | None) -> Decision:
+        """Small talk, answered in the user's language when the phrase is theirs too ("ok"),
+        else in the phrase's language ("kiitos": Finnish)."""
+        ours = [lang for lang in talk.languages if lang in self.kb.languages]
+        if user_lang in self.kb.languages and (user_lang in ours or not ours):
+            lang = user_lang
+        elif ours:
+            lang = ours[0]
+        else:
+            lang = self._reply_lang(self.language_model.guess(text, prior=user_lang), user_lang)
+        return Decision(
+            query=text,
+            status="smalltalk",
+            entry=None,
+            topic=None,
+            raw_score=0.0,
+            display_score=0,
+            lang=lang,
+            talk=talk.kind,
         )
 
     def _elsewhere(self, named: frozenset[str]) -> frozenset[str]:
@@ -231,7 +268,8 @@ class Matcher:
         guess = self.language_model.guess(query, prior=user_lang)
         lang = self._reply_lang(guess, user_lang)
         mentions = self.places.mentions(query)
-        named = frozenset(code for code, _ in mentions)
+        named_in_order = [code for code, _ in mentions]
+        named = frozenset(named_in_order)
         analysis, candidates = self.index.search(
             query,
             top=max(top, MIN_CANDIDATES),
@@ -255,6 +293,7 @@ class Matcher:
             analysis=analysis,
             language=guess,
             faq_status=status,
+            countries=tuple(dict.fromkeys(named_in_order)),
         )
 
     def shortlist(self, text: str, user_lang: str | None, limit: int) -> tuple[str, list[str]]:

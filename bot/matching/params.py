@@ -131,6 +131,13 @@ SAFETY_MAX_GAP = 2
 # Cue words at least this long also match a misspelling one edit away ("sucide").
 SAFETY_TYPO_MIN_LENGTH = 5
 
+# ---- small talk (see `smalltalk`) -----------------------------------------------------------
+
+# Small talk is a whole short message: at most this many words...
+SMALLTALK_MAX_WORDS = 8
+# ...equal to a phrase of smalltalk.yaml, or at least this similar (rapidfuzz ratio, 0-100).
+SMALLTALK_SIMILARITY = 88
+
 # ---- language identification (see `langid`) -------------------------------------------------
 
 # Additive smoothing of the naive Bayes model.

@@ -36,14 +36,24 @@ _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "AQ"})
 class _Name:
     country: str
     words: tuple[str, ...]
+    # Whether inflected forms count (see `_key`).
+    loose: bool
+    inflected: bool
 
 
-def _key(word: str) -> tuple[str, bool]:
-    """The lookup key of a name word and whether longer written words may extend it."""
+def _key(word: str, loose: bool) -> tuple[str, bool]:
+    """The lookup key of a name word and whether longer written words may extend it.
+
+    A name of six letters or more loses two but keeps five (Германии, Niemczech); one of five
+    is kept whole with an ending after it (Saksa → Saksassa; Malta is not "maltrata"), or,
+    for the countries the knowledge base is about (`loose`), keeps four (Suomi → Suomessa).
+    Cities are inflected only in those countries (Helsingissä); elsewhere they are written
+    whole (Minsk is not "míns").
+    """
     if len(word) <= 4:
         return word, False
     if len(word) == 5:
-        return word[:4], True
+        return (word[:4], True) if loose else (word, True)
     return word[: max(5, len(word) - 2)], True
 
 
@@ -67,7 +77,7 @@ class PlaceFinder:
                 continue
             for code, name in locale.territories.items():
                 if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
-                    self._add(code, name)
+                    self._add(code, name, code in keep, inflected=True)
             for zone, country in zones.items():
                 if country in _NOT_COUNTRIES or zone.startswith(_REMOTE_ZONES) or "/" not in zone:
                     continue
@@ -75,17 +85,17 @@ class PlaceFinder:
                 city = city or zone.rsplit("/", 1)[1].replace("_", " ")
                 folded = " ".join(tokens(city))
                 if len(folded) >= CITY_MIN_LETTERS and (country in keep or folded not in common):
-                    self._add(country, city)
+                    self._add(country, city, country in keep, inflected=country in keep)
 
-    def _add(self, country: str, name: str) -> None:
+    def _add(self, country: str, name: str, loose: bool, inflected: bool) -> None:
         words = tuple(tokens(name))
         if not words or (country, words) in self._seen:
             return
         self._seen.add((country, words))
-        key, extends = _key(words[0])
+        key, extends = _key(words[0], loose) if inflected else (words[0], False)
         if extends:
             self._prefix_lengths.add(len(key))
-        self._by_key.setdefault(key, []).append((_Name(country, words), 0))
+        self._by_key.setdefault(key, []).append((_Name(country, words, loose, inflected), 0))
 
     def countries(self, text: str) -> list[str]:
         """ISO 3166 codes of the countries `text` names, in order of first mention."""
@@ -93,11 +103,12 @@ class PlaceFinder:
 
     def mentions(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
         """Each place named in `text`: its country and the words naming it, in order."""
-        words = tokens(text)
+        # Arabic writes "to", "in", "and" onto the word: لفنلندا is ل + فنلندا.
+        words = [_without_particle(w) for w in tokens(text)]
         found: list[tuple[str, tuple[str, ...]]] = []
         for i, word in enumerate(words):
             for name in self._names_at(word):
-                if _matches(name.words, words, i):
+                if _matches(name, words, i):
                     found.append((name.country, tuple(words[i : i + len(name.words)])))
         return found
 
@@ -109,11 +120,19 @@ class PlaceFinder:
         return names
 
 
-def _matches(name: Sequence[str], words: Sequence[str], i: int) -> bool:
-    if i + len(name) > len(words):
+def _without_particle(word: str) -> str:
+    if len(word) >= 5 and word[0] in "لبوف" and "\u0600" <= word[1] <= "\u06ff" and word[1] != "ل":
+        return word[1:]
+    return word
+
+
+def _matches(name: _Name, words: Sequence[str], i: int) -> bool:
+    if i + len(name.words) > len(words):
         return False
-    for part, word in zip(name, words[i : i + len(name)], strict=True):
-        key, extends = _key(part)
-        if word != part and not (extends and word.startswith(key) and len(word) <= len(part) + 5):
+    for part, word in zip(name.words, words[i : i + len(name.words)], strict=True):
+        if word == part:
+            continue
+        key, extends = _key(part, name.loose) if name.inflected else (part, False)
+        if not (extends and word.startswith(key) and len(word) <= len(part) + 5):
             return False
     return True

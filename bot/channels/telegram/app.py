@@ -71,7 +71,7 @@ def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     assert settings.token is not None
     configure(settings.log_level, [settings.token.get_secret_value(), secret or ""])
-    live = open_live(knowledge, settings.embedder())
+    live = open_live(knowledge, settings.embedder(), settings.operator_name)
     if live is None:
         return 1
     try:
