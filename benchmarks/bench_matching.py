@@ -14,7 +14,6 @@ Absolute times drift between machines: compare the ratio to the baseline.
 from __future__ import annotations
 
 import random
-import statistics
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import benchdata
 import yaml
+from benchdata import timed
 from rapidfuzz import fuzz, process, utils
 
 from bot.kb import load_knowledge
@@ -30,19 +30,6 @@ from bot.matching.index import MatchIndex, Phrasing
 from bot.matching.semantic import load_embedder
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def timed(run: Callable[[str], object], questions: Sequence[str]) -> tuple[float, float]:
-    """Median and p99 in milliseconds of `run` over the questions."""
-    for question in questions[:20]:
-        run(question)  # warm-up
-    times = []
-    for question in questions:
-        start = time.perf_counter()
-        run(question)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
 
 
 def build_measured(build: Callable[[], object]) -> tuple[object, float, float]:

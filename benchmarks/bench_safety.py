@@ -18,14 +18,12 @@ The dev set (../shared/eval/safety-dev.yaml) is scored by `python -m bot eval`, 
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import benchdata
 import yaml
+from benchdata import timed
 
 from bot.kb import load_knowledge
 from bot.kb.models import SafetyFile
@@ -38,19 +36,6 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def scan_kinds(scanner: SafetyScanner, text: str) -> list[str]:
     return [hit.kind for hit in scanner.scan(text)]
-
-
-def timed(run: Callable[[str], object], texts: Sequence[str]) -> tuple[float, float]:
-    """Median and p99 in milliseconds."""
-    for text in texts[:20]:
-        run(text)
-    times = []
-    for text in texts:
-        start = time.perf_counter()
-        run(text)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
 
 
 def ordinary_corpora(matcher: Matcher) -> dict[str, list[str]]:

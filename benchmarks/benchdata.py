@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import statistics
+import time
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,19 @@ class Task:
     phrasings: dict[str, list[str]]
     val: list[tuple[str, str | None]]
     test: list[tuple[str, str | None]]
+
+
+def timed(run: Callable[[str], object], questions: Sequence[str]) -> tuple[float, float]:
+    """Median and p99 in milliseconds of `run` over the questions (after a warm-up)."""
+    for question in questions[:20]:
+        run(question)
+    times = []
+    for question in questions:
+        start = time.perf_counter()
+        run(question)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
 
 
 def available() -> bool:

@@ -21,7 +21,7 @@ from bot.kb.models import (
 )
 from bot.kb.reader import Item, KnowledgeFile
 from bot.kb.report import Report
-from bot.kb.rules import unknown_id_hint
+from bot.kb.rules import references_exist, unknown_id_hint
 
 CRISIS_KINDS = ("self-harm", "violence", "trafficking", "danger", "medical", "basic-needs")
 # For these the emergency number is the service; the others need one of their own.
@@ -32,15 +32,7 @@ def entry_contacts_exist(
     entries: Iterable[Item[Entry]], contacts: Collection[str], unparsed: set[str], report: Report
 ) -> None:
     """An entry's `contacts` are ids from contacts.yaml."""
-    for item in entries:
-        for index, contact in enumerate(item.value.contacts):
-            if contact not in contacts and contact not in unparsed:
-                report.error(
-                    item.path,
-                    item.line("contacts", index),
-                    f"{item.name} names an unknown contact '{contact}'",
-                    unknown_id_hint(contact, contacts, "contacts.yaml"),
-                )
+    references_exist(entries, "contacts", "names an unknown contact", contacts, unparsed, report)
 
 
 def covering_entries_list_contacts(entries: Iterable[Item[Entry]], report: Report) -> None:

@@ -54,14 +54,28 @@ def sources_exist(
     entries: Iterable[Item[Entry]], articles: Collection[str], unparsed: set[str], report: Report
 ) -> None:
     """Every source is an article id (ids of an articles.yaml that failed to validate count)."""
+    references_exist(entries, "sources", "cites an unknown article", articles, unparsed, report)
+
+
+def references_exist(
+    entries: Iterable[Item[Entry]],
+    field: str,
+    wording: str,
+    known: Collection[str],
+    unparsed: set[str],
+    report: Report,
+) -> None:
+    """Every id in the entries' `field` is one of `known` (or of a file that failed to
+    validate, so one typo does not cascade); the problem reads "<entry> <wording> '<id>'"."""
+    where = {"sources": "articles.yaml", "contacts": "contacts.yaml"}.get(field, field)
     for item in entries:
-        for index, source in enumerate(item.value.sources):
-            if source not in articles and source not in unparsed:
+        for index, ident in enumerate(getattr(item.value, field)):
+            if ident not in known and ident not in unparsed:
                 report.error(
                     item.path,
-                    item.line("sources", index),
-                    f"{item.name} cites an unknown article '{source}'",
-                    unknown_id_hint(source, articles, "articles.yaml"),
+                    item.line(field, index),
+                    f"{item.name} {wording} '{ident}'",
+                    unknown_id_hint(ident, known, where),
                 )
 
 
