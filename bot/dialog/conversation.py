@@ -159,7 +159,7 @@ class Dialog:
             for suggestion in decision.suggestions:
                 entry = self.kb.entry(suggestion.entry)
                 if entry is not None:
-                    label = _shorten(entry.title(lang, self.kb.source_language), BUTTON_LABEL_MAX)
+                    label = _shorten(entry.button(lang, self.kb.source_language), BUTTON_LABEL_MAX)
                     rows.append((Button(label, actions.entry(entry.id, lang)),))
             rows.append((Button(t("button_none_of_these"), actions.none_of_these(lang)),))
             reply = Reply((text(t("did_you_mean")),), lang, tuple(rows))
@@ -262,7 +262,7 @@ class Dialog:
         for related_id in offered[:3]:
             related = self.kb.entry(related_id)
             if related is not None:
-                label = _shorten(related.title(lang, source), BUTTON_LABEL_MAX)
+                label = _shorten(related.button(lang, source), BUTTON_LABEL_MAX)
                 rows.append((Button(label, actions.entry(related.id, lang)),))
         rows.append(
             (
@@ -433,7 +433,7 @@ class Dialog:
         rows = [
             (
                 Button(
-                    _shorten(entry.title(lang, self.kb.source_language), BUTTON_LABEL_MAX),
+                    _shorten(entry.button(lang, self.kb.source_language), BUTTON_LABEL_MAX),
                     actions.entry(entry.id, lang),
                 ),
             )

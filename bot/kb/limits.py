@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from bot.kb.models import Article, Entry
 
 TELEGRAM_MESSAGE_LIMIT = 4096
+# A button label longer than this is cut on a phone screen.
+LABEL_MAX = 40
 
 # Room kept for what the dialog adds around an answer: the question as a heading, the
 # "Source:" label and a localized date, and the unchecked-translation note.

@@ -235,6 +235,7 @@ def _entries(
     rules.phrasing_counts(entries, config, report)
     rules.question_clash(entries, config, report)
     rules.message_size(entries, config, articles, report)
+    rules.labels_fit(entries, config, report)
     failed = [faq for faq in folder.faqs if faq.content is None]
     unparsed_entries = set().union(*(faq.raw_ids("entries") for faq in failed))
     rules.related_exist(entries, unparsed_entries, report)

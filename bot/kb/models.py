@@ -223,6 +223,11 @@ class Entry(Strict):
         description="Per language: the first question is shown on buttons; "
         "the rest are other ways people ask it."
     )
+    label: Localized | None = Field(
+        default=None,
+        description="Per language, a short title of at most 40 characters for buttons and "
+        "menus ('Working in Iceland'); the first question stays above the answer.",
+    )
     answer: Localized = Field(description="Two to four short sentences in plain language.")
     sources: Annotated[tuple[Id, ...], Field(min_length=1)] = Field(
         description="Article ids from articles.yaml."
@@ -251,9 +256,17 @@ class Entry(Strict):
     )
 
     def title(self, lang: str, fallback: str) -> str:
-        """The question shown on buttons and above the answer."""
+        """The question shown above the answer."""
         shown = self.questions.get(lang) or self.questions.get(fallback)
         return shown[0] if shown else self.id
+
+    def button(self, lang: str, fallback: str) -> str:
+        """The short label on buttons and menus (the question where no label is written)."""
+        if self.label is not None:
+            label = self.label.get(lang) or self.label.get(fallback)
+            if label:
+                return label
+        return self.title(lang, fallback)
 
 
 class FaqFile(Strict):

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from bot.kb.limits import TELEGRAM_MESSAGE_LIMIT, answer_footprint
+from bot.kb.limits import LABEL_MAX, TELEGRAM_MESSAGE_LIMIT, answer_footprint
 from bot.kb.models import (
     CONTRACT_TOPICS,
     Article,
@@ -292,6 +292,23 @@ def question_clash(entries: Iterable[Item[Entry]], config: KnowledgeConfig, repo
                         f"({seen[1].name}:{seen[2]})",
                         "keep it in the one entry that answers it",
                     )
+
+
+def labels_fit(entries: Iterable[Item[Entry]], config: KnowledgeConfig, report: Report) -> None:
+    """Button labels are whole on a phone: at most LABEL_MAX characters, in every language."""
+    for item in entries:
+        label = item.value.label
+        if label is None:
+            continue
+        for lang in config.languages:
+            text = label.get(lang)
+            if text is not None and len(text) > LABEL_MAX:
+                report.error(
+                    item.path,
+                    item.line("label", lang),
+                    f"{item.name} label in '{lang}' has {len(text)} characters",
+                    f"shorten it to at most {LABEL_MAX}: buttons cut longer labels mid-word",
+                )
 
 
 def message_size(
