@@ -56,13 +56,17 @@ def test_cues_match_as_people_write(scanner: SafetyScanner, text: str, kind: str
     [
         "killer whales in Iceland",  # an exclusion, and 'killer' is not 'kill*' + 'me'
         "I want to visit Iceland before I die",  # too many words between want and die
-        "passport took",  # the wrong order
+        "me kill",  # a cue with a function word keeps its order
         "",
         "???",
     ],
 )
 def test_ordinary_text_raises_no_alarm(scanner: SafetyScanner, text: str) -> None:
     assert kinds(scanner, text) == []
+
+
+def test_content_words_may_come_in_another_order(scanner: SafetyScanner) -> None:
+    assert kinds(scanner, "my passport, they took it") == ["trafficking"]
 
 
 def test_the_most_severe_kind_comes_first(scanner: SafetyScanner) -> None:

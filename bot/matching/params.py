@@ -128,6 +128,9 @@ SEMANTIC_THRESHOLDS = Thresholds(answer=0.26, margin=0.02, suggest=0.18)
 # Other words allowed between two words of a crisis cue ("took passport" matches "they took
 # my passport"). More finds more indirect wordings and more false alarms.
 SAFETY_MAX_GAP = 2
+# Cues of this many words or more, all of them content words, also match in another word
+# order within the same window (word order is free in most of the bot's languages).
+SAFETY_ANY_ORDER_FROM = 2
 # Cue words at least this long also match a misspelling one edit away ("sucide").
 SAFETY_TYPO_MIN_LENGTH = 5
 

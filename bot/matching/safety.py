@@ -16,6 +16,7 @@ language detector is least reliable on exactly the short, misspelt messages they
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -23,8 +24,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.matching.normalize import stem
+from bot.matching.params import SAFETY_ANY_ORDER_FROM as ANY_ORDER_FROM
 from bot.matching.params import SAFETY_MAX_GAP as MAX_GAP
 from bot.matching.params import SAFETY_TYPO_MIN_LENGTH as TYPO_MIN_LENGTH
+from bot.matching.stopwords import STOPWORDS
 from bot.text import tokens
 
 # Most severe first: the first kind found names the reply when a message has several.
@@ -65,6 +68,15 @@ class _Cue:
     lang: str
     words: tuple[_Word, ...]
 
+    @property
+    def any_order(self) -> bool:
+        """Content words only ("терміново потрібен лікар", "took passport") may come in
+        another order; a cue with function words keeps its order ("want to die" is not "want
+        to visit Iceland before I die", "following me" not "me following")."""
+        return len(self.words) >= ANY_ORDER_FROM and not any(
+            w.full in STOPWORDS for w in self.words
+        )
+
 
 def _cue_words(text: str) -> tuple[_Word, ...]:
     words = []
@@ -98,16 +110,16 @@ class SafetyScanner:
             _Cue("", text, lang, words) for lang, text in not_crisis if (words := _cue_words(text))
         ]
         every = self._cues + self._exclusions
-        self._by_first: dict[str, list[_Cue]] = {}
+        # Each cue is looked up by its rarest word: it can only match where all its words are.
+        frequency: Counter[str] = Counter(k for cue in every for k in {w.key for w in cue.words})
+        self._by_word: dict[str, list[_Cue]] = {}
         for cue in every:
-            self._by_first.setdefault(cue.words[0].key, []).append(cue)
+            rarest = min((w.key for w in cue.words), key=lambda key: frequency[key])
+            self._by_word.setdefault(rarest, []).append(cue)
         self._exact = {w.key for c in every for w in c.words if not w.prefix}
         self._prefixes = {w.key for c in every for w in c.words if w.prefix}
-        # A written word one edit away from a cue word, or whose stem is one edit away from
-        # a cue word's stem (забрав / забрали, aetla / aetlar), stands for that cue word.
+        # A written word one edit away from a whole cue word stands for it ("sucide").
         self._key_of_full = {w.full: w.key for c in self._cues for w in c.words if not w.prefix}
-        for key in list(self._exact):
-            self._key_of_full.setdefault(key, key)
         self._known = frozenset(known_words) | frozenset(self._key_of_full)
         self._buckets: dict[str, list[str]] = {}
         for full in sorted(self._key_of_full):
@@ -125,17 +137,21 @@ class SafetyScanner:
         words = tokens(text)
         if not words:
             return []
-        keys = [self._keys(w) for w in words]
+        where: dict[str, list[int]] = {}
+        for position, word in enumerate(words):
+            for key in self._keys(word):
+                where.setdefault(key, []).append(position)
+        candidates = {id(c): c for key in where for c in self._by_word.get(key, ())}
         hits: list[Hit] = []
         excluded: list[tuple[int, int]] = []
-        starts = {k for position in keys for k in position}
-        for first in starts:
-            for cue in self._by_first.get(first, ()):
-                for start, end in self._find(cue, keys):
-                    if cue.kind:
-                        hits.append(Hit(cue.kind, cue.text, cue.lang, start, end))
-                    else:
-                        excluded.append((start, end))
+        for cue in candidates.values():
+            if not all(w.key in where for w in cue.words):
+                continue
+            for start, end in _spans(cue, where):
+                if cue.kind:
+                    hits.append(Hit(cue.kind, cue.text, cue.lang, start, end))
+                else:
+                    excluded.append((start, end))
         kept = [h for h in hits if not any(s <= h.start and h.end <= e for s, e in excluded)]
         kept.sort(key=lambda h: (KINDS.index(h.kind), h.start, -(h.end - h.start)))
         return kept
@@ -148,32 +164,46 @@ class SafetyScanner:
                 keys.add(word[:n])
         if len(word) >= TYPO_MIN_LENGTH and word not in self._known and not keys & self._exact:
             bucket = self._buckets.get(word[0], [])
-            for form in dict.fromkeys((word, stem(word))):
-                found = process.extractOne(form, bucket, scorer=OSA.distance, score_cutoff=1)
-                if found is not None:
-                    keys.add(self._key_of_full[found[0]])
+            found = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=1)
+            if found is not None:
+                keys.add(self._key_of_full[found[0]])
         return keys
 
-    @staticmethod
-    def _find(cue: _Cue, keys: Sequence[set[str]]) -> list[tuple[int, int]]:
-        """Spans (first, last word position) where the cue's words appear in order."""
-        spans = []
-        for start, position in enumerate(keys):
-            if cue.words[0].key not in position:
-                continue
-            end = _extend(cue.words, keys, 1, start)
-            if end is not None:
-                spans.append((start, end))
+
+def _spans(cue: _Cue, where: dict[str, list[int]]) -> list[tuple[int, int]]:
+    """Spans (first, last word position) where the cue matches: its words in order, at most
+    MAX_GAP other words between two of them; a cue of content words only may also come in
+    another order within the same window (see `_Cue.any_order`)."""
+    size = len(cue.words) + MAX_GAP * (len(cue.words) - 1)
+    spans = []
+    for start in where[cue.words[0].key]:
+        end = _in_order(cue.words, where, 1, start)
+        if end is not None:
+            spans.append((start, end))
+    if spans or not cue.any_order:
         return spans
+    for start in sorted({p for w in cue.words for p in where[w.key]}):
+        used: list[int] = []
+        for word in cue.words:
+            free = [p for p in where[word.key] if start <= p < start + size and p not in used]
+            if not free:
+                break
+            used.append(free[0])
+        else:
+            if min(used) == start:
+                spans.append((start, max(used)))
+    return spans
 
 
-def _extend(words: Sequence[_Word], keys: Sequence[set[str]], i: int, previous: int) -> int | None:
+def _in_order(
+    words: Sequence[_Word], where: dict[str, list[int]], i: int, previous: int
+) -> int | None:
     """The last position of a match of words[i:] after `previous`, or None."""
     if i == len(words):
         return previous
-    for position in range(previous + 1, min(len(keys), previous + 2 + MAX_GAP)):
-        if words[i].key in keys[position]:
-            end = _extend(words, keys, i + 1, position)
+    for position in where[words[i].key]:
+        if previous < position <= previous + 1 + MAX_GAP:
+            end = _in_order(words, where, i + 1, position)
             if end is not None:
                 return end
     return None
