@@ -184,7 +184,7 @@ ONE_EDIT_MISTAKES = [
         "    qeustions:",
         "qeustions:",
         "unknown key 'qeustions'",
-        "did you mean 'questions'? (allowed here: id, questions, answer,",
+        "did you mean 'questions'? (allowed here: id, questions, label, answer,",
     ),
     mistake(
         "duplicate-entry-id",
