@@ -42,3 +42,12 @@ def test_a_single_huge_paragraph_is_cut_at_words_with_balanced_markup() -> None:
 def test_arabic_paragraphs_start_with_a_right_to_left_mark() -> None:
     (html,) = to_messages(Reply(((Span("IOM في آيسلندا"),), (Span("المصدر"),)), "ar"))
     assert all(p.startswith("\u200f") for p in html.split("\n\n"))
+
+
+def test_the_message_limit_is_telegrams() -> None:
+    """One home for 4096: the knowledge limits, which must agree with the Bot API's."""
+    from telegram.constants import MessageLimit
+
+    from bot.channels.telegram.render import MESSAGE_LIMIT
+
+    assert MESSAGE_LIMIT == MessageLimit.MAX_TEXT_LENGTH

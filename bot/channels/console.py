@@ -15,13 +15,13 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.dialog import Button, Command, Event, Outcome, Press, Reply, TextMessage, User
+from bot.dialog.reply import RIGHT_TO_LEFT_MARK
 from bot.dialog.texts import Texts
 from bot.languages import as_lang
 from bot.live import LiveKnowledge, open_live
 from bot.store import MemoryStore
 
 CONSOLE_USER = 0
-RLM = "\u200f"
 
 
 def render_plain(reply: Reply) -> tuple[str, list[Button]]:
@@ -37,7 +37,7 @@ def render_plain(reply: Reply) -> tuple[str, list[Button]]:
             else:
                 parts.append(span.text)
         line = "".join(parts)
-        paragraphs.append(RLM + line if reply.right_to_left else line)
+        paragraphs.append(RIGHT_TO_LEFT_MARK + line if reply.right_to_left else line)
     buttons = [button for row in reply.buttons for button in row]
     body = "\n\n".join(paragraphs)
     if buttons:

@@ -11,13 +11,15 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.kb.models import ID_WORD
+
 MAX_DATA_BYTES = 64
 MAX_PAYLOAD_CHARS = 64
 
 ActionKind = Literal["entry", "original", "topic", "menu", "language", "none", "vote", "langmenu"]
 
 _LANG = r"[a-z]{2}"
-_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_ID = ID_WORD
 _PATTERNS: dict[ActionKind, re.Pattern[str]] = {
     "entry": re.compile(rf"e:({_ID}):({_LANG})"),
     "original": re.compile(rf"o:({_ID})"),

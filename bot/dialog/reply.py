@@ -12,6 +12,9 @@ from typing import Literal
 from bot.languages import RIGHT_TO_LEFT
 
 Style = Literal["plain", "bold", "italic", "link"]
+# Put before a right-to-left paragraph so that a line starting with a number or a Latin name
+# still lays out right to left.
+RIGHT_TO_LEFT_MARK = "\u200f"
 
 
 @dataclass(frozen=True)

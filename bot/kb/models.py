@@ -28,7 +28,8 @@ CONTRACT_TOPICS: tuple[str, ...] = (
 
 # Ids travel inside Telegram button data (64 bytes) and deep links (64 chars of [A-Za-z0-9_-]),
 # so they are short, lower-case and ASCII.
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_WORD = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+ID_PATTERN = rf"^{ID_WORD}$"
 ID_MAX = 40
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]

@@ -8,9 +8,10 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.dialog import Reply, Span
+from bot.dialog.reply import RIGHT_TO_LEFT_MARK
+from bot.kb.limits import TELEGRAM_MESSAGE_LIMIT
 
-MESSAGE_LIMIT = 4096
-RLM = "\u200f"
+MESSAGE_LIMIT = TELEGRAM_MESSAGE_LIMIT
 
 
 def span_html(span: Span) -> str:
@@ -27,7 +28,7 @@ def span_html(span: Span) -> str:
 def paragraphs_html(reply: Reply) -> list[str]:
     # A right-to-left mark makes Telegram lay out an Arabic paragraph that starts with a Latin
     # word (IOM, Twitter) from the right, as Arabic readers expect.
-    mark = RLM if reply.right_to_left else ""
+    mark = RIGHT_TO_LEFT_MARK if reply.right_to_left else ""
     return [mark + "".join(span_html(span) for span in p) for p in reply.paragraphs]
 
 
@@ -37,7 +38,7 @@ def to_messages(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
     Paragraphs are never split unless one alone is too long; such a paragraph loses its
     styling (a tag cannot span two messages) and is cut at line or word boundaries.
     """
-    mark = RLM if reply.right_to_left else ""
+    mark = RIGHT_TO_LEFT_MARK if reply.right_to_left else ""
     messages: list[str] = []
     current = ""
     for html, paragraph in zip(paragraphs_html(reply), reply.paragraphs, strict=True):
