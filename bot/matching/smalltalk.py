@@ -3,7 +3,10 @@
 A message is small talk when, folded (case, diacritics) and without punctuation or emoji, it
 is one of the phrases of `knowledge/smalltalk.yaml` — or one edit or so away from one ("helo",
 "thnks"): the whole message, not a part of it, so "hello, how do I apply for asylum?" stays a
-question. A message of emoji only is read by the emoji: 👋 greets, 🙏 and 👍 thank.
+question. A short message whose content words (function words aside) all come from the phrases
+of one kind is that kind too: "are you a robot or a human?" is identity, while "what can you do
+about my asylum case?" is a question. A message of emoji only is read by the emoji: 👋 greets,
+🙏 and 👍 thank.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.matching.params import SMALLTALK_MAX_WORDS, SMALLTALK_SIMILARITY
+from bot.matching.stopwords import STOPWORDS
 from bot.text import tokens
 
 _EMOJI_KINDS = {"👋": "greeting", "🙋": "greeting", "🙏": "thanks", "👍": "thanks", "❤": "thanks"}
@@ -42,6 +46,10 @@ class SmallTalk:
                 langs.append(lang)
         self._phrases = {key: Talk(kind, tuple(langs)) for key, (kind, langs) in found.items()}
         self._keys = [key for key in self._phrases if len(key) >= 5]
+        self._vocabulary: dict[str, set[str]] = {}
+        for key, talk in self._phrases.items():
+            words = {w for w in key.split() if w not in STOPWORDS}
+            self._vocabulary.setdefault(talk.kind, set()).update(words)
 
     def recognise(self, text: str) -> Talk | None:
         """The small talk `text` is, or None when it is anything else."""
@@ -58,4 +66,8 @@ class SmallTalk:
         close = process.extractOne(
             key, self._keys, scorer=fuzz.ratio, score_cutoff=SMALLTALK_SIMILARITY
         )
-        return self._phrases[close[0]] if close else None
+        if close:
+            return self._phrases[close[0]]
+        content = {w for w in words if w not in STOPWORDS}
+        kinds = [k for k, vocabulary in self._vocabulary.items() if content <= vocabulary]
+        return Talk(kinds[0], ()) if content and len(kinds) == 1 else None
