@@ -173,7 +173,13 @@ class MatchIndex:
             similarity = np.clip(self._embeddings @ query_vector, 0.0, 1.0)
             semantic = np.maximum.reduceat(similarity, self.layout.group_start)
         answer = None
-        if self._answer_words is not None and w.answer:
+        about_names_only = all(
+            f in self.analyzer.light_features or f in self.analyzer.name_features
+            for f in query_words
+        )
+        # A question about a name alone ("what is IOM?") is not told apart by answers, which
+        # all mention the name; its phrasings decide.
+        if self._answer_words is not None and w.answer and not about_names_only:
             answer, _ = self._answer_words.query(query_words)
         return Signals(char, word, coverage, centroid, semantic, answer)
 
