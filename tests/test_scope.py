@@ -106,3 +106,25 @@ def test_real_words_are_never_corrected_into_other_words(matcher: Matcher, word:
 def test_a_typo_is_still_corrected(matcher: Matcher) -> None:
     analysis = matcher.index.analyse("who is the haed of the IOM", "en")
     assert ("haed", "head") in analysis.corrections
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "what is the IOM"),
+        ("ar", "ما هي منظمة الهجرة الدولية"),
+        ("es", "qué es OIM"),
+        ("fi", "mikä IOM on"),
+        ("is", "hvað er IOM"),
+        ("pl", "co to jest IOM"),
+        ("ru", "что такое МОМ"),
+        ("uk", "що це таке МОМ"),
+    ],
+)
+def test_what_is_iom_gets_the_entry_that_says_what_iom_is(
+    matcher: Matcher, lang: str, question: str
+) -> None:
+    """The best entry, not only the right topic: answers all mention IOM, so the phrasings
+    decide a question about the name alone."""
+    decision = matcher.match(question, user_lang=lang)
+    assert (decision.status, decision.entry, decision.lang) == ("answer", "iom-what", lang)
