@@ -69,8 +69,10 @@ class Analyzer:
         self.stop_features = frozenset(stem(w) for w in STOPWORDS)
         # Question and function words: sharing only these with a phrasing is not a match.
         self.light_features = self.stop_features | {stem(w) for w in QUESTION_WORDS}
+        # How often each word is used: of two corrections equally close, the common one wins.
+        self._uses: Counter[str] = Counter(vocabulary)
         known = set(self.synonyms.words)
-        known.update(vocabulary)
+        known.update(self._uses)
         self.known = frozenset(known)
         self._buckets: dict[str, list[str]] = {}
         for word in sorted(known):
@@ -110,17 +112,29 @@ class Analyzer:
             max_edits = 1 if len(word) < TYPO_TWO_EDITS_FROM else 2
             best = None
             if lang is not None:
-                own = self._lang_buckets.get((lang, word[0]), [])
-                best = process.extractOne(word, own, scorer=OSA.distance, score_cutoff=max_edits)
+                best = self._closest(word, self._lang_buckets.get((lang, word[0]), []), max_edits)
             if best is None:
-                bucket = self._buckets.get(word[0], [])
-                best = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=max_edits)
+                best = self._closest(word, self._buckets.get(word[0], []), max_edits)
             if best is None:
                 out.append(word)
             else:
-                out.append(best[0])
-                corrections.append((word, best[0]))
+                out.append(best)
+                corrections.append((word, best))
         return out, corrections
+
+    def _closest(self, word: str, bucket: Sequence[str], max_edits: int) -> str | None:
+        """The known word fewest edits away; of equals, a swap of two letters first (the
+        commonest slip of thumbs: "haed" is "head", not "hard"), then the most used word."""
+        found = process.extract(
+            word, bucket, scorer=OSA.distance, score_cutoff=max_edits, limit=None
+        )
+        if not found:
+            return None
+        letters = sorted(word)
+        choice, _, _ = min(
+            found, key=lambda f: (f[1], sorted(f[0]) != letters, -self._uses[f[0]], f[0])
+        )
+        return str(choice)
 
     def terms(self, words: Sequence[str], capitals: Sequence[bool]) -> list[str]:
         """The words with synonym concepts added."""

@@ -191,12 +191,14 @@ class MatchIndex:
         lang_confidence: float = 0.0,
         exclude: frozenset[str] = frozenset(),
         names: frozenset[str] = frozenset(),
+        elsewhere: bool = False,
     ) -> tuple[Analysis, list[Candidate]]:
         """The `top` entries for `text`, best first, leaving out the entries in `exclude`.
 
         `names` are more word features that are proper names (the places the question names):
         an entry that shares only names with a question that asks about something else is not
-        `substantive` (see `Candidate`).
+        `substantive` (see `Candidate`). `elsewhere`: the question names a place no entry is
+        about, so an entry must share what it asks about even in words the FAQ knows.
 
         When the question's language is known (`lang`, with a confidence in 0-1), phrasings in
         other languages count a little less: they matched through shared names and numbers.
@@ -214,7 +216,9 @@ class MatchIndex:
         # must share one of its content words ("salary in Iceland" is not answered by "work in
         # Iceland" through "Iceland" alone).
         content = frozenset(f for f in analysis.features if f not in light and f not in names)
-        if all(f in self._words.vocab for f in content):
+        # A question about a place no entry is about must share more than names with an entry
+        # in any case ("IOM's office in Nairobi" is not "what is IOM").
+        if not elsewhere and all(f in self._words.vocab for f in content):
             content = frozenset()
         candidates = [self._candidate(int(e), analysis, signals, fusion, content) for e in order]
         # Entries that share only names or function words with the question go after those

@@ -277,6 +277,7 @@ class Matcher:
             lang_confidence=guess.confidence if guess else 0.0,
             exclude=self._elsewhere(named),
             names=frozenset(stem(w) for _, words in mentions for w in words),
+            elsewhere=bool(named - self._specific),
         )
         status, chosen, suggestions = decide(candidates, self.thresholds, self.topic_of)
         best = candidates[0].score if candidates else 0.0
