@@ -45,6 +45,16 @@ def test_safety_set_meets_the_targets() -> None:
     assert result.returncode == 0, result.stdout
 
 
+@needs_shared("eval/scope-dev.yaml")
+def test_scope_set_meets_the_targets() -> None:
+    """Other places and what we don't know: no confident answer from a shared name."""
+    result = run_eval(
+        SHARED / "eval" / "scope-dev.yaml",
+        *("--min-correct", "0.90", "--max-wrong", "0.02", "--max-false-answer", "0.03"),
+    )
+    assert result.returncode == 0, result.stdout
+
+
 def test_eval_fails_below_a_threshold(tmp_path: Path) -> None:
     """The gate itself, on a two-case file and the fixture knowledge (no ../shared needed)."""
     cases = tmp_path / "cases.yaml"
