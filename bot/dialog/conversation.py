@@ -462,10 +462,9 @@ class Dialog:
 
     def _added(self, user: User, lang: str) -> tuple[Reply, ...]:
         """ "Added to ticket #N" for a follow-up; a new ticket's number comes once it exists."""
-        if user.ticket is None:
+        if user.ticket is None or self.handoff is None:
             return ()
-        t = Texts(self.kb, lang)
-        return (Reply((text(t("handoff_added", number=str(user.ticket))),), lang),)
+        return (self.handoff.added(user.ticket, lang),)
 
     def _cooldown(self, user: User, lang: str, details: dict[str, str]) -> Outcome:
         t = Texts(self.kb, lang)

@@ -144,6 +144,10 @@ class Handoff:
         t = Texts(self.kb, lang)
         return Reply((text(t("handoff_sent", number=str(number))),), lang)
 
+    def added(self, number: int, lang: str) -> Reply:
+        t = Texts(self.kb, lang)
+        return Reply((text(t("handoff_added", number=str(number))),), lang)
+
     def failed(self, lang: str) -> Reply:
         t = Texts(self.kb, lang)
         emergency = emergency_number(self.kb) or "112"
