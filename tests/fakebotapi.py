@@ -31,6 +31,8 @@ class Call:
     method: str
     params: dict[str, Any]
     result: Any = None
+    # When the call arrived (time.perf_counter), for latency measurements.
+    at: float = field(default_factory=time.perf_counter)
 
 
 @dataclass
