@@ -497,3 +497,22 @@ async def test_two_messages_at_once_open_one_ticket(staffed: RunningBot) -> None
     await until(lambda: len(sent_to(bot.api, STAFF_ID)) >= 2)
     assert len([c for c in bot.api.calls if c.method == "createForumTopic"]) == int(forum(bot))
     assert bot.store.ticket(2) is None
+
+
+async def test_a_photo_can_open_a_ticket(staffed: RunningBot) -> None:
+    bot = staffed
+    await push(bot, updates.command("/human", uid=USER), USER)
+    photo = updates.photo(uid=USER)
+    (sent,) = await push(bot, photo, USER)
+    assert sent.params["text"] == html(bot, "handoff_sent", number="1")
+    await until(lambda: len(sent_to(bot.api, STAFF_ID)) >= 2)
+    intro, copy = sent_to(bot.api, STAFF_ID)[:2]
+    ticket_name = says(bot.kb, "en", "staff_ticket", ticket="#1")
+    how = html(bot, "staff_how_forum" if forum(bot) else "staff_how_plain")
+    assert intro.params["text"] == f"<b>{ticket_name} · English (en)</b>\n\n<i>{how}</i>"
+    assert copy.method == "copyMessage"
+    if forum(bot):
+        assert copy.params["message_thread_id"] == intro.params["message_thread_id"]
+    else:
+        assert copy.params["reply_parameters"]["message_id"] == intro.result["message_id"]
+    assert_nothing_identifying(bot.api)
