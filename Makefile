@@ -34,6 +34,7 @@ test: lint typecheck validate
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_matching.py
 	$(BIN)/python benchmarks/external.py
+	$(BIN)/python benchmarks/bench_handoff.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

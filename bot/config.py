@@ -40,6 +40,8 @@ class Settings(BaseSettings):
         default=frozenset(), validation_alias="BOT_ADMIN_IDS"
     )
     moderator_chat_id: int | None = Field(default=None, validation_alias="BOT_MODERATOR_CHAT_ID")
+    handoff_hours: int = Field(default=48, ge=1, le=720, validation_alias="BOT_HANDOFF_HOURS")
+    staff_language: str | None = Field(default=None, validation_alias="BOT_STAFF_LANGUAGE")
     database_path: Path = Field(
         default=Path("data/bot.sqlite3"), validation_alias="BOT_DATABASE_PATH"
     )
@@ -72,6 +74,29 @@ class Settings(BaseSettings):
                 raise ValueError("must be numeric Telegram user ids separated by commas")
             return frozenset(int(p) for p in parts)
         return value
+
+    @field_validator("moderator_chat_id", mode="before")
+    @classmethod
+    def _group_id(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not re.fullmatch(r"-\d+", value.strip()):
+            raise ValueError(
+                "must be the staff group's chat id, a negative number such as -1001234567890"
+            )
+        if isinstance(value, int) and value >= 0:
+            raise ValueError("must be a group's chat id, which is negative")
+        return value
+
+    @field_validator("staff_language", mode="after")
+    @classmethod
+    def _language_code(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        code = value.strip().lower()
+        if not re.fullmatch(r"[a-z]{2}", code):
+            raise ValueError("must be a two-letter language code such as en or fi")
+        return code
 
     @field_validator("api_base_url", "webhook_url", mode="after")
     @classmethod

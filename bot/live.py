@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.dialog import Dialog
+from bot.dialog import Dialog, HandoffOptions
 from bot.kb import (
     KnowledgeBase,
     KnowledgeError,
@@ -38,11 +38,20 @@ class Served:
 
     @classmethod
     def build(
-        cls, kb: KnowledgeBase, embedder: Embedder | None = None, operator: str | None = None
+        cls,
+        kb: KnowledgeBase,
+        embedder: Embedder | None = None,
+        operator: str | None = None,
+        handoff: HandoffOptions | None = None,
     ) -> Served:
-        """`operator`: who runs the bot (BOT_OPERATOR_NAME), named when users ask."""
+        """`operator`: who runs the bot (BOT_OPERATOR_NAME), named when users ask;
+        `handoff`: the hand-off to a person is set up (BOT_MODERATOR_CHAT_ID)."""
         matcher = Matcher(kb, embedder=embedder)
-        return cls(kb, matcher, Dialog(kb, matcher, operator=operator))
+        return cls(kb, matcher, Dialog(kb, matcher, operator=operator, handoff=handoff))
+
+    def with_dialog(self, operator: str | None, handoff: HandoffOptions | None) -> Served:
+        """The same knowledge and matcher with a dialog of these options (cheap)."""
+        return Served(self.kb, self.matcher, Dialog(self.kb, self.matcher, operator, handoff))
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,7 @@ class LiveKnowledge:
         embedder: Embedder | None = None,
         served: Served | None = None,
         operator: str | None = None,
+        handoff: HandoffOptions | None = None,
     ) -> None:
         """Load `root`, or start from `served` when it was already built from `root` with
         `embedder` (tests share one immutable set between many bots)."""
@@ -82,9 +92,12 @@ class LiveKnowledge:
         self.root = root
         self.embedder = embedder
         self.operator = operator
+        self.handoff = handoff
         self._lock = threading.Lock()
         self._current = (
-            served if served is not None else Served.build(load_knowledge(root), embedder, operator)
+            served.with_dialog(operator, handoff)
+            if served is not None
+            else Served.build(load_knowledge(root), embedder, operator, handoff)
         )
         self._seen = self._current.kb.fingerprint
 
@@ -111,7 +124,7 @@ class LiveKnowledge:
                     len(result.report.errors),
                 )
                 return ReloadResult(changed=True, ok=False, report=result.report)
-            self._current = Served.build(result.kb, self.embedder, self.operator)
+            self._current = Served.build(result.kb, self.embedder, self.operator, self.handoff)
             log.info(
                 "knowledge reloaded: %d entries, languages %s",
                 len(result.kb.entries),
@@ -121,12 +134,15 @@ class LiveKnowledge:
 
 
 def open_live(
-    root: Path, embedder: Embedder | None, operator: str | None = None
+    root: Path,
+    embedder: Embedder | None,
+    operator: str | None = None,
+    handoff: HandoffOptions | None = None,
 ) -> LiveKnowledge | None:
     """The live knowledge of `root` for a channel starting up; on errors, print them to
     stderr with a one-line verdict and return None (the caller exits with status 1)."""
     try:
-        return LiveKnowledge(root, embedder, operator=operator)
+        return LiveKnowledge(root, embedder, operator=operator, handoff=handoff)
     except KnowledgeError as exc:
         for line in exc.report.render(errors_only=True):
             print(line, file=sys.stderr)

@@ -18,7 +18,7 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
-from bot.channels.telegram.app import build_application
+from bot.channels.telegram.app import build_application, handoff_options
 from bot.channels.telegram.ratelimit import PatientRateLimiter
 from bot.config import Settings
 from bot.dialog.texts import TextKey
@@ -120,7 +120,7 @@ class RunningBot:
 async def start_bot(api: FakeBotApi, tmp_path: Path, served: Served, **extra: object) -> RunningBot:
     """Start the real Application as `run_polling` does: initialize, post_init, start, poll."""
     settings = settings_for(api, tmp_path, **extra)
-    live = LiveKnowledge(served.kb.root, served=served)
+    live = LiveKnowledge(served.kb.root, served=served, handoff=handoff_options(settings))
     store = SqliteStore(settings.database_path)
     app = build_application(settings, live, store, PatientRateLimiter(first_delay=0.05))
     await app.initialize()

@@ -1,9 +1,13 @@
 """A fake Telegram Bot API server for end-to-end tests (aiohttp, on a free local port).
 
-It speaks the same HTTP as api.telegram.org for the methods the bot uses, records every call,
-hands out queued updates through getUpdates, and can be told to fail a method a few times
-(429 with retry_after, 5xx, or a slow answer) to test that no reply is lost. Unknown methods
-get a 400, as the real server would ("PTB reads 404 as a bad token").
+It speaks the same HTTP as api.telegram.org for the methods the bot uses, records every call
+(with its result), hands out queued updates through getUpdates, and can be told to fail a
+method a few times (429 with retry_after, 5xx, or a slow answer) to test that no reply is lost.
+Unknown methods get a 400, as the real server would ("PTB reads 404 as a bad token").
+
+Groups the bot is in are declared with `add_group` (a forum has topics: createForumTopic
+works there and nowhere else); a user in `blocked` has blocked the bot (403 on sendMessage
+and copyMessage to them).
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ BOT_USERNAME = "migration_faq_test_bot"
 class Call:
     method: str
     params: dict[str, Any]
+    result: Any = None
+    # When the call arrived (time.perf_counter), for latency measurements.
+    at: float = field(default_factory=time.perf_counter)
 
 
 @dataclass
@@ -42,7 +49,10 @@ class FakeBotApi:
     updates: list[dict[str, Any]] = field(default_factory=list)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     reject_token: bool = False
+    groups: dict[int, dict[str, Any]] = field(default_factory=dict)
+    blocked: set[int] = field(default_factory=set)
     _next_update_id: int = 1
+    _next_topic_id: int = 500
     _next_message_id: int = 1000
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
     _new_call: asyncio.Event = field(default_factory=asyncio.Event)
@@ -89,6 +99,15 @@ class FakeBotApi:
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == method]
+
+    def add_group(self, chat_id: int, title: str = "Staff", forum: bool = False) -> None:
+        """A supergroup the bot is an admin of; with `forum`, topics are enabled."""
+        self.groups[chat_id] = {"id": chat_id, "type": "supergroup", "title": title,
+                                "is_forum": forum}  # fmt: skip
+
+    def to_chat(self, chat_id: int) -> list[Call]:
+        """Every call made about one chat (sendMessage, copyMessage, createForumTopic...)."""
+        return [c for c in self.calls if c.params.get("chat_id") == chat_id]
 
     async def wait_for(
         self, method: str, count: int = 1, within: float = 10.0
@@ -157,11 +176,28 @@ class FakeBotApi:
                 {"ok": False, "error_code": 400, "description": f"Bad Request: no {method}"},
                 status=400,
             )
-        if method != "getUpdates":
-            self.calls.append(Call(method, params))
-            self._new_call.set()
+        refusal = self._refusal(method, params)
+        if refusal is not None:
+            return refusal
         result = await handler(params)
+        if method != "getUpdates":
+            self.calls.append(Call(method, params, result))
+            self._new_call.set()
         return web.json_response({"ok": True, "result": result})
+
+    def _refusal(self, method: str, params: dict[str, Any]) -> web.Response | None:
+        """Telegram's answers when a call cannot be done: a blocked user, a chat that is not
+        a forum, a group the bot is not in."""
+        chat_id = int(params.get("chat_id") or 0)
+        if method in ("sendMessage", "copyMessage") and chat_id in self.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        if method in ("createForumTopic", "closeForumTopic"):
+            group = self.groups.get(chat_id)
+            if group is None or not group["is_forum"]:
+                return _error(400, "Bad Request: the chat is not a forum")
+        if method == "getChat" and chat_id < 0 and chat_id not in self.groups:
+            return _error(400, "Bad Request: chat not found")
+        return None
 
     # ---- methods ----------------------------------------------------------------------
 
@@ -171,6 +207,10 @@ class FakeBotApi:
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
             "editMessageText": self._edit_message_text,
+            "copyMessage": self._copy_message,
+            "getChat": self._get_chat,
+            "createForumTopic": self._create_forum_topic,
+            "closeForumTopic": self._close_forum_topic,
             "answerCallbackQuery": self._answer_callback_query,
             "answerInlineQuery": self._answer_inline_query,
             "setMyCommands": self._set_my_commands,
@@ -192,6 +232,9 @@ class FakeBotApi:
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
+        # As Telegram does: asking with an offset confirms (and forgets) the updates before it,
+        # so a bot restarted on the same server does not see them again.
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
         wait = min(float(params.get("timeout") or 0), 1.0)
         pending = [u for u in self.updates if u["update_id"] >= offset]
         if not pending and wait > 0:
@@ -204,13 +247,37 @@ class FakeBotApi:
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
         self._next_message_id += 1
         chat_id = int(params.get("chat_id", 0))
-        return {
+        message: dict[str, Any] = {
             "message_id": params.get("message_id") or self._next_message_id,
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Migration FAQ"},
             "text": params.get("text", ""),
         }
+        if params.get("message_thread_id"):
+            message["message_thread_id"] = params["message_thread_id"]
+            message["is_topic_message"] = True
+        return message
+
+    async def _copy_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._next_message_id += 1
+        return {"message_id": self._next_message_id}
+
+    async def _get_chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        chat = self.groups.get(chat_id) or {"id": chat_id, "type": "private", "first_name": "A"}
+        return {**chat, "accent_color_id": 0, "max_reaction_count": 11,
+                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                        "unique_gifts": False, "premium_subscription": False,
+                                        "gifts_from_channels": False}}  # fmt: skip
+
+    async def _create_forum_topic(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._next_topic_id += 1
+        return {"message_thread_id": self._next_topic_id, "name": params["name"],
+                "icon_color": 7322096}  # fmt: skip
+
+    async def _close_forum_topic(self, params: dict[str, Any]) -> bool:
+        return True
 
     async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params)
@@ -235,3 +302,9 @@ class FakeBotApi:
 
     async def _close(self, params: dict[str, Any]) -> bool:
         return True
+
+
+def _error(code: int, description: str) -> web.Response:
+    return web.json_response(
+        {"ok": False, "error_code": code, "description": description}, status=code
+    )

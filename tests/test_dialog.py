@@ -9,7 +9,20 @@ from typing import get_args
 
 import pytest
 
-from bot.dialog import Command, Press, Reply, TextMessage, Unsupported, User, actions
+from bot.dialog import (
+    Command,
+    Handoff,
+    HandoffOptions,
+    Press,
+    Reply,
+    StaffMessage,
+    StaffOutcome,
+    TextMessage,
+    Unsupported,
+    User,
+    actions,
+)
+from bot.dialog.handoff import ticket_in
 from bot.dialog.texts import TextKey
 from bot.kb import KnowledgeBase
 from bot.kb.models import ID_MAX
@@ -135,3 +148,45 @@ def test_button_data_fits_telegram_limits() -> None:
     assert actions.parse("e:../../etc:en") is None
     assert actions.parse("é" * 40) is None
     assert actions.parse(None) is None
+
+
+def test_staff_messages_answer_close_or_get_a_note(served: Served) -> None:
+    """What each message in the staff group does (the channel only carries it out)."""
+    handoff = Handoff(served.kb, HandoffOptions())
+
+    def staff(text: str | None, state: str = "open", ticket: int | None = 7) -> StaffOutcome:
+        assert state in ("open", "closed", "unknown", "none")
+        return handoff.staff(StaffMessage(ticket, state, "uk", text))  # type: ignore[arg-type]
+
+    answer = staff("Добрий день")
+    assert answer.kind == "answer"
+    assert answer.to_user[0].plain_text() == (
+        says(served.kb, "uk", "handoff_reply", number="7") + "\n\nДобрий день"
+    )
+    assert not answer.copy
+    assert staff(None).copy, "a photo or file goes as a copy after the header"
+    closing = staff("/close@migration_faq_test_bot")
+    assert (closing.close, closing.kind) == (True, "close")
+    assert closing.to_user[0].lang == "uk"
+    assert staff("// I take this one").kind == "note"
+    assert staff("/help").kind == "command"
+    assert staff("Hello", "closed").to_user == ()
+    assert staff("Hello", "closed").to_staff[0].plain_text() == says(
+        served.kb, "en", "staff_not_open", ticket="#7"
+    )
+    assert staff("Hello", "unknown", None).kind == "unknown"
+    assert staff("lunch?", "none", None) == StaffOutcome()
+    assert staff("/close", "none", None).kind == "unknown", "/close outside a ticket is told"
+    assert ticket_in("Ticket #12 · English (en)\n\n#3 words") == 12
+    assert ticket_in("no ticket here") is None
+
+
+def test_without_a_staff_group_the_dialog_offers_no_person(served: Served) -> None:
+    d = served.dialog
+    assert d.handoff is None
+    for event in (TextMessage("zzzz qqqq"), Command("help"), Command("human"), Command("end")):
+        outcome = d.handle(event, User())
+        assert outcome.handoff is None
+        pressed = [b.action for r in outcome.replies for row in r.buttons for b in row]
+        assert actions.handoff("en") not in pressed
+    assert d.handle(Press(actions.handoff("en")), User()).kind == "stale"

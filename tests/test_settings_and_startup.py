@@ -43,6 +43,9 @@ def run_bot(
         ("BOT_LOG_LEVEL", "LOUD", "BOT_LOG_LEVEL"),
         ("TELEGRAM_API_BASE_URL", "ftp://x", "must start with http"),
         ("BOT_SEMANTIC", "perhaps", "BOT_SEMANTIC"),
+        ("BOT_MODERATOR_CHAT_ID", "12345", "negative number"),
+        ("BOT_HANDOFF_HOURS", "0", "BOT_HANDOFF_HOURS"),
+        ("BOT_STAFF_LANGUAGE", "english", "two-letter language code"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_the_variable(
@@ -157,6 +160,7 @@ async def test_run_prints_one_startup_line_then_serves(
         expected = f"knowledge loaded ({len(kb.entries)} entries, languages {languages})"
         assert line.startswith(f"@migration_faq_test_bot: {expected}")
         assert "mode: long polling" in line
+        assert line.rstrip().endswith("hand-off: off")
         assert str(tmp_path / "state" / "bot.sqlite3") in line
         from tests import updates
 

@@ -10,10 +10,15 @@ _message_ids = itertools.count(1)
 _query_ids = itertools.count(1)
 
 GROUP_ID = -1001234567890
+STAFF_ID = -1009876543210
+STAFF_MEMBER = 4040
 
 
-def user(uid: int = 111, lang: str | None = "en", first: str = "Amina") -> dict[str, Any]:
-    data: dict[str, Any] = {"id": uid, "is_bot": False, "first_name": first}
+def user(
+    uid: int = 111, lang: str | None = "en", first: str = "Amina", **more: str
+) -> dict[str, Any]:
+    """A Telegram user; `more` adds last_name, username..."""
+    data: dict[str, Any] = {"id": uid, "is_bot": False, "first_name": first, **more}
     if lang is not None:
         data["language_code"] = lang
     return data
@@ -158,3 +163,57 @@ def document(uid: int = 111, lang: str = "en") -> dict[str, Any]:
             },
         )
     }
+
+
+def identified(value: str, uid: int, lang: str = "en") -> dict[str, Any]:
+    """A private text from a user whose profile carries everything Telegram can show: first
+    and last name, username (the staff group must see none of it)."""
+    who = user(uid, lang, first="Amina", last_name="Haddad", username="amina_h_1990")
+    chat = {"id": uid, "type": "private", "first_name": "Amina", "last_name": "Haddad",
+            "username": "amina_h_1990"}  # fmt: skip
+    return {
+        "message": {
+            "message_id": next(_message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": who,
+            "text": value,
+        }
+    }
+
+
+def staff(
+    value: str | None,
+    thread: int | None = None,
+    reply_to: dict[str, Any] | None = None,
+    chat_id: int = STAFF_ID,
+    forum: bool = False,
+    uid: int = STAFF_MEMBER,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A staff member's message in the staff group: in a forum topic (`thread`), or replying
+    to a message (`reply_to`), or neither; a text starting with / is a command."""
+    body: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": "supergroup", "title": "Staff", "is_forum": forum},
+        "from": user(uid, "en", first="Sanna"),
+        **fields,
+    }
+    if value is not None:
+        body["text"] = value
+        if value.startswith("/"):
+            word = value.split(" ", 1)[0]
+            body["entities"] = [{"type": "bot_command", "offset": 0, "length": len(word)}]
+    if thread is not None:
+        body["message_thread_id"] = thread
+        body["is_topic_message"] = True
+    if reply_to is not None:
+        body["reply_to_message"] = reply_to
+    return {"message": body}
+
+
+def staff_photo(thread: int | None = None, reply_to: dict[str, Any] | None = None,
+                forum: bool = False) -> dict[str, Any]:  # fmt: skip
+    size = {"file_id": "AgACAgIAAxkBAAIF", "file_unique_id": "AQADform", "width": 90, "height": 67}
+    return staff(None, thread, reply_to, forum=forum, photo=[size], caption="the form to fill in")

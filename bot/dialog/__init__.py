@@ -10,6 +10,13 @@ from bot.dialog.conversation import (
     Unsupported,
     User,
 )
+from bot.dialog.handoff import (
+    Handoff,
+    HandoffOptions,
+    HandoffStep,
+    StaffMessage,
+    StaffOutcome,
+)
 from bot.dialog.reply import Button, InlineResult, Outcome, Reply, Span
 
 __all__ = [
@@ -18,11 +25,16 @@ __all__ = [
     "Command",
     "Dialog",
     "Event",
+    "Handoff",
+    "HandoffOptions",
+    "HandoffStep",
     "InlineResult",
     "Outcome",
     "Press",
     "Reply",
     "Span",
+    "StaffMessage",
+    "StaffOutcome",
     "TextMessage",
     "Unsupported",
     "User",

@@ -16,7 +16,18 @@ from bot.kb.models import ID_WORD
 MAX_DATA_BYTES = 64
 MAX_PAYLOAD_CHARS = 64
 
-ActionKind = Literal["entry", "original", "topic", "menu", "language", "none", "vote", "langmenu"]
+ActionKind = Literal[
+    "entry",
+    "original",
+    "topic",
+    "menu",
+    "language",
+    "none",
+    "vote",
+    "langmenu",
+    "handoff",
+    "handoff_cancel",
+]
 
 _LANG = r"[a-z]{2}"
 _ID = ID_WORD
@@ -29,6 +40,8 @@ _PATTERNS: dict[ActionKind, re.Pattern[str]] = {
     "langmenu": re.compile(rf"L:({_LANG})"),
     "none": re.compile(rf"n:({_LANG})"),
     "vote": re.compile(rf"v:([+-]):({_ID}):({_LANG})"),
+    "handoff": re.compile(rf"h:({_LANG})"),
+    "handoff_cancel": re.compile(rf"hx:({_LANG})"),
 }
 
 
@@ -68,6 +81,16 @@ def language_menu(lang: str) -> str:
 
 def none_of_these(lang: str) -> str:
     return _checked(f"n:{lang}")
+
+
+def handoff(lang: str) -> str:
+    """ "Talk to a person"."""
+    return _checked(f"h:{lang}")
+
+
+def handoff_cancel(lang: str) -> str:
+    """ "Cancel" under the invitation to write to the team."""
+    return _checked(f"hx:{lang}")
 
 
 def vote(entry_id: str, up: bool, lang: str) -> str:

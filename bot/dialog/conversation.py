@@ -1,8 +1,8 @@
 """The conversation: from an event and what we know of the user to the bot's replies.
 
 No I/O and no Telegram here: channels turn updates into events, call `Dialog.handle`, render
-the `Reply` objects and apply the state changes in the `Outcome` (language, erase, feedback).
-Every text comes from the locale files, in the user's language.
+the `Reply` objects and apply the state changes in the `Outcome` (language, erase, feedback,
+the hand-off to a person). Every text comes from the locale files, in the user's language.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 
 from bot.dialog import actions
 from bot.dialog.crisis import contact_line, crisis_paragraphs, emergency_line, pick_referrals
+from bot.dialog.handoff import COPYABLE, Handoff, HandoffOptions, HandoffStep, StepKind
 from bot.dialog.reply import Button, InlineResult, Outcome, Paragraph, Reply, Span, text
-from bot.dialog.texts import COMMAND_TEXTS, TextKey, Texts
+from bot.dialog.texts import COMMAND_TEXTS, HANDOFF_COMMAND_TEXTS, TextKey, Texts
 from bot.kb import Entry, KnowledgeBase
 from bot.languages import NATIVE_NAMES, as_lang
 from bot.matching import Decision, Matcher
@@ -29,10 +30,19 @@ BUTTON_LABEL_MAX = 60
 
 @dataclass(frozen=True)
 class User:
-    """What the dialog knows of a user: their `/language` choice and their app's language."""
+    """What the dialog knows of a user: their `/language` choice, their app's language and,
+    when the hand-off to a person is on, where they are with it."""
 
     chosen_lang: str | None = None
     client_lang: str | None = None
+    # A private chat: the only place where a user can talk to the team.
+    private: bool = True
+    # The number of the user's open ticket.
+    ticket: int | None = None
+    # They asked for a person: their next message goes to the team.
+    writing: bool = False
+    # Seconds before their next message may go to the team (the cool-down).
+    wait: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,15 +74,32 @@ Event = TextMessage | Command | Press | Unsupported
 class Dialog:
     """The conversation core for one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher, operator: str | None = None) -> None:
-        """`operator`: who runs this bot (from configuration), named when users ask."""
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        matcher: Matcher,
+        operator: str | None = None,
+        handoff: HandoffOptions | None = None,
+    ) -> None:
+        """`operator`: who runs this bot (from configuration), named when users ask.
+        `handoff`: the hand-off to a person is set up (a staff group exists); without it
+        nothing about it is shown."""
         self.kb = kb
         self.matcher = matcher
         self.operator = operator
+        self.handoff = Handoff(kb, handoff) if handoff is not None else None
+
+    def commands(self) -> dict[str, TextKey]:
+        """The commands of the menu, each with the text that describes it."""
+        extra = HANDOFF_COMMAND_TEXTS if self.handoff is not None else {}
+        return {**COMMAND_TEXTS, **extra}
 
     # ---- entry points -------------------------------------------------------------------
 
     def handle(self, event: Event, user: User) -> Outcome:
+        to_team = self._to_team(event, user)
+        if to_team is not None:
+            return to_team
         if isinstance(event, TextMessage):
             return self._question(event.text, user)
         if isinstance(event, Command):
@@ -131,7 +158,7 @@ class Dialog:
         details = {"status": decision.status, "lang": lang, "score": str(decision.display_score)}
         if decision.status == "crisis":
             details["kind"] = decision.crisis[0]
-            replies = [self._crisis(decision, lang)]
+            replies = [self._crisis(decision, lang, user)]
             entry = self.kb.entry(decision.entry) if decision.entry else None
             if entry is not None:
                 # The message also asked an FAQ question: its answer follows the safety reply.
@@ -140,8 +167,8 @@ class Dialog:
             return Outcome(tuple(replies), kind="question", details=details)
         if decision.status == "smalltalk":
             details["kind"] = decision.talk or ""
-            return Outcome((self._smalltalk(decision.talk or "", lang),), kind="question",
-                           details=details)  # fmt: skip
+            reply = self._smalltalk(decision.talk or "", lang, user)
+            return Outcome((reply,), kind="question", details=details)
         if decision.status == "answer" and decision.entry is not None:
             entry = self.kb.entry(decision.entry)
             if entry is not None:
@@ -164,22 +191,22 @@ class Dialog:
             rows.append((Button(t("button_none_of_these"), actions.none_of_these(lang)),))
             reply = Reply((text(t("did_you_mean")),), lang, tuple(rows))
             return Outcome((reply,), kind="question", details=details)
-        reply = self._dont_know(decision.countries, lang)
+        reply = self._dont_know(decision.countries, lang, user)
         return Outcome((reply,), kind="question", details=details)
 
-    def _dont_know(self, countries: tuple[str, ...], lang: str) -> Reply:
+    def _dont_know(self, countries: tuple[str, ...], lang: str, user: User) -> Reply:
         """An honest "I don't know" that says what the bot covers and where to ask instead:
         the help topic for Finland, Sweden and Iceland, the referral contacts (the country
-        the question names first), the topics."""
+        the question names first), a person when the hand-off is on, the topics."""
         t = Texts(self.kb, lang)
         paragraphs: list[Paragraph] = [text(t("none_reply", topics=self._topic_list(lang)))]
         referrals = pick_referrals(self.kb, countries)
         if referrals:
             paragraphs.append(text(t("none_where_to_ask")))
             paragraphs.extend(contact_line(contact, t) for contact in referrals)
-        return Reply(tuple(paragraphs), lang, self._help_rows(lang))
+        return Reply(tuple(paragraphs), lang, self._help_rows(lang, user))
 
-    def _smalltalk(self, kind: str, lang: str) -> Reply:
+    def _smalltalk(self, kind: str, lang: str, user: User) -> Reply:
         """A short, friendly reply that says what the bot is, with the topics."""
         t = Texts(self.kb, lang)
         if kind == "identity":
@@ -187,13 +214,14 @@ class Dialog:
             if self.operator:
                 paragraphs.append(text(t("smalltalk_operator", operator=self.operator)))
             paragraphs.append(text(t("languages_read", languages=self._language_list())))
-            return Reply(tuple(paragraphs), lang, self._help_rows(lang))
+            return Reply(tuple(paragraphs), lang, self._help_rows(lang, user))
         if kind == "capabilities":
             line = t("smalltalk_capabilities", topics=self._topic_list(lang))
             languages = t("languages_read", languages=self._language_list())
             return Reply((text(line), text(languages)), lang, self._topic_rows(lang))
         key = _TALK_TEXTS.get(kind, "smalltalk_greeting")
-        rows = self._topic_rows(lang) if key == "smalltalk_greeting" else self._help_rows(lang)
+        greeting = key == "smalltalk_greeting"
+        rows = self._topic_rows(lang) if greeting else self._help_rows(lang, user)
         return Reply((text(t(key)),), lang, rows)
 
     def _topic_list(self, lang: str) -> str:
@@ -206,14 +234,23 @@ class Dialog:
     def _language_list(self) -> str:
         return ", ".join(NATIVE_NAMES.get(code, code) for code in self.kb.languages)
 
-    def _help_rows(self, lang: str) -> tuple[tuple[Button, ...], ...]:
-        """The help topic (where it exists) and the topics menu."""
+    def _help_rows(self, lang: str, user: User) -> tuple[tuple[Button, ...], ...]:
+        """The help topic (where it exists), "Talk to a person" (when the hand-off is on and
+        the user is not already talking to the team) and the topics menu."""
         rows: list[tuple[Button, ...]] = []
         if self.kb.topic(HELP_TOPIC) is not None:
             t = Texts(self.kb, lang)
             rows.append((Button(t("button_help_topic"), actions.topic(HELP_TOPIC, lang)),))
+        if self._offers_person(user):
+            assert self.handoff is not None
+            rows.append((self.handoff.button(lang),))
         rows.append((self._topics_button(lang),))
         return tuple(rows)
+
+    def _offers_person(self, user: User) -> bool:
+        return (
+            self.handoff is not None and user.private and user.ticket is None and not user.writing
+        )
 
     def _answer(
         self, entry: Entry, lang: str, with_buttons: bool = True, also: tuple[str, ...] = ()
@@ -276,11 +313,11 @@ class Dialog:
         rows.append(tuple(last))
         return Reply(tuple(paragraphs), lang, tuple(rows))
 
-    def _crisis(self, decision: Decision, lang: str) -> Reply:
-        """The safety reply, with buttons to the help topic and the topics menu."""
+    def _crisis(self, decision: Decision, lang: str, user: User) -> Reply:
+        """The safety reply, with buttons to the help topic, a person and the topics menu."""
         t = Texts(self.kb, lang)
         paragraphs = crisis_paragraphs(self.kb, t, decision.crisis, decision.countries)
-        return Reply(paragraphs, lang, self._help_rows(lang))
+        return Reply(paragraphs, lang, self._help_rows(lang, user))
 
     # ---- commands -----------------------------------------------------------------------
 
@@ -288,7 +325,10 @@ class Dialog:
         lang = self.menu_lang(user)
         t = Texts(self.kb, lang)
         name = command.name.lower()
-        details = {"command": name if name in COMMANDS else "unknown"}
+        details = {"command": name if name in self.commands() else "unknown"}
+        on = self.handoff is not None
+        if on and name in HANDOFF_COMMAND_TEXTS:
+            return self._handoff_command(name, user, details)
         if name == "start":
             opened = self._deep_link(command.payload, lang)
             if opened is not None:
@@ -297,32 +337,44 @@ class Dialog:
                 text(t("greeting")),
                 text(t("greeting_limits")),
                 text(t("languages_read", languages=self._language_list())),
-                (Span(t("privacy_short"), "italic"),),
+                (Span(t("privacy_short_handoff" if on else "privacy_short"), "italic"),),
                 text(t("ask_prompt")),
             )
             reply = Reply(paragraphs, lang, self._topic_rows(lang))
             return Outcome((reply,), kind="command", details=details)
         if name == "help":
-            reply = Reply(
-                (
-                    text(t("help")),
-                    text(t("languages_read", languages=self._language_list())),
-                    text(t("help_commands")),
-                ),
-                lang,
-                ((self._topics_button(lang), self._language_button(lang)),),
-            )
+            lines = [
+                text(t("help")),
+                text(t("languages_read", languages=self._language_list())),
+                text(t("help_commands")),
+            ]
+            rows: list[tuple[Button, ...]] = []
+            if on:
+                lines.append(text(t("help_handoff")))
+            if self._offers_person(user):
+                assert self.handoff is not None
+                rows.append((self.handoff.button(lang),))
+            rows.append((self._topics_button(lang), self._language_button(lang)))
+            reply = Reply(tuple(lines), lang, tuple(rows))
             return Outcome((reply,), kind="command", details=details)
         if name == "topics":
             return Outcome((self._topics_menu(lang),), kind="command", details=details)
         if name == "language":
             return Outcome((self._language_menu(lang),), kind="command", details=details)
         if name == "privacy":
-            reply = Reply((text(t("privacy")), text(t("privacy_telegram"))), lang)
+            privacy = [text(t("privacy"))]
+            if on:
+                privacy.append(text(t("privacy_handoff")))
+            privacy.append(text(t("privacy_telegram")))
+            reply = Reply(tuple(privacy), lang)
             return Outcome((reply,), kind="command", details=details)
         if name == "forget":
             after = self.menu_lang(User(None, user.client_lang))
-            reply = Reply((text(Texts(self.kb, after)("forget_done")),), after)
+            t_after = Texts(self.kb, after)
+            forgotten = [text(t_after("forget_done"))]
+            if on and user.ticket is not None:
+                forgotten.append(text(t_after("forget_handoff", number=str(user.ticket))))
+            reply = Reply(tuple(forgotten), after)
             return Outcome((reply,), forget=True, kind="command", details=details)
         reply = Reply(
             (text(t("unknown_command", command="/" + name)), text(t("help_commands"))),
@@ -330,6 +382,94 @@ class Dialog:
             ((self._topics_button(lang),),),
         )
         return Outcome((reply,), kind="command", details=details)
+
+    def _handoff_command(self, name: str, user: User, details: dict[str, str]) -> Outcome:
+        """/human asks for a person; /end closes the ticket (or drops the request)."""
+        lang = self.menu_lang(user)
+        if name == "human":
+            return self._ask_for_person(user, lang, details, kind="command")
+        t = Texts(self.kb, lang)
+        if user.ticket is not None:
+            reply = Reply((text(t("handoff_closed_by_you", number=str(user.ticket))),), lang)
+            step = HandoffStep("close", lang)
+            return Outcome((reply,), handoff=step, kind="command", details=details)
+        if user.writing:
+            reply = Reply((text(t("handoff_cancelled")),), lang)
+            step = HandoffStep("cancel", lang)
+            return Outcome((reply,), handoff=step, kind="command", details=details)
+        return Outcome((Reply((text(t("handoff_none_open")),), lang),), kind="command",
+                       details=details)  # fmt: skip
+
+    def _ask_for_person(self, user: User, lang: str, details: dict[str, str], kind: str) -> Outcome:
+        """The honest account of what happens, then the invitation to write; one ticket at a
+        time, and only in a private chat."""
+        assert self.handoff is not None
+        t = Texts(self.kb, lang)
+        if not user.private:
+            reply = Reply((text(t("handoff_private_only")),), lang)
+            return Outcome((reply,), kind=kind, details=details)
+        if user.ticket is not None:
+            reply = Reply((text(t("handoff_already_open", number=str(user.ticket))),), lang)
+            return Outcome((reply,), kind=kind, details={**details, "handoff": "already-open"})
+        step = HandoffStep("prompt", lang)
+        return Outcome((self.handoff.intro(lang),), handoff=step, kind=kind, details=details)
+
+    def _to_team(self, event: Event, user: User) -> Outcome | None:
+        """A message of a user who asked for a person, or who has an open ticket: it goes to
+        the team (unless the cool-down is running). A message about a danger also gets the
+        safety reply first: the team may answer in hours."""
+        if self.handoff is None or not user.private or (user.ticket is None and not user.writing):
+            return None
+        if not isinstance(event, TextMessage | Unsupported):
+            return None
+        lang = self.menu_lang(user)
+        t = Texts(self.kb, lang)
+        kind: StepKind = "open" if user.ticket is None else "send"
+        details: dict[str, str] = {"handoff": kind}
+        if isinstance(event, Unsupported):
+            details["what"] = event.kind
+            if event.kind not in COPYABLE:
+                refused = Reply((text(t("handoff_media_refused")),), lang)
+                details["handoff"] = "refused"
+                return Outcome((refused,), kind="handoff", details=details)
+            if user.wait > 0:
+                return self._cooldown(user, lang, details)
+            step = HandoffStep(kind, lang)
+            return Outcome(self._added(user, lang), handoff=step, kind="handoff", details=details)
+        message = _clean(event.text)
+        if not message:
+            reply = Reply((text(t("empty_message")),), lang)
+            return Outcome((reply,), kind="empty")
+        if user.wait > 0:
+            return self._cooldown(user, lang, details)
+        decision = self.matcher.match(message, user_lang=lang)
+        # The language the team sees is the one the message is written in, even one the bot
+        # does not read; the user's replies stay in one the bot speaks.
+        said = decision.lang if decision.lang in self.kb.languages else lang
+        details["lang"] = decision.lang
+        crisis = decision.crisis[0] if decision.status == "crisis" and decision.crisis else None
+        entry = self.kb.entry(decision.entry) if decision.entry else None
+        if entry is None and decision.status == "suggest" and decision.suggestions:
+            entry = self.kb.entry(decision.suggestions[0].entry)
+        topic = entry.topic if entry is not None else None
+        replies: list[Reply] = []
+        if crisis is not None:
+            details["kind"] = crisis
+            replies.append(self._crisis(decision, said, user))
+        replies.extend(self._added(user, said))
+        step = HandoffStep(kind, said, message, topic, crisis, written=decision.lang)
+        return Outcome(tuple(replies), handoff=step, kind="handoff", details=details)
+
+    def _added(self, user: User, lang: str) -> tuple[Reply, ...]:
+        """ "Added to ticket #N" for a follow-up; a new ticket's number comes once it exists."""
+        if user.ticket is None or self.handoff is None:
+            return ()
+        return (self.handoff.added(user.ticket, lang),)
+
+    def _cooldown(self, user: User, lang: str, details: dict[str, str]) -> Outcome:
+        t = Texts(self.kb, lang)
+        reply = Reply((text(t("handoff_cooldown", seconds=str(user.wait))),), lang)
+        return Outcome((reply,), kind="handoff", details={**details, "handoff": "cooldown"})
 
     def _deep_link(self, payload: str, lang: str) -> Reply | None:
         action = actions.parse_deep_link(payload) if payload else None
@@ -375,8 +515,10 @@ class Dialog:
                 kind="button",
                 details=details,
             )
+        if action.kind in ("handoff", "handoff_cancel"):
+            return self._handoff_press(action.kind, lang, user, details)
         if action.kind == "none":
-            reply = replace(self._dont_know((), lang), edit=True)
+            reply = replace(self._dont_know((), lang, user), edit=True)
             return Outcome((reply,), kind="button", details=details)
         # A vote: counted without saying who voted, thanked with a notice.
         if self.kb.entry(action.target) is None:
@@ -389,6 +531,20 @@ class Dialog:
             kind="button",
             details=details,
         )
+
+    def _handoff_press(self, kind: str, lang: str, user: User, details: dict[str, str]) -> Outcome:
+        if self.handoff is None:
+            return self._stale(lang)
+        if kind == "handoff":
+            return self._ask_for_person(user, lang, details, kind="button")
+        t = Texts(self.kb, lang)
+        if user.ticket is not None:
+            # An old invitation, pressed after the message was sent: the ticket stays open.
+            reply = Reply((text(t("handoff_already_open", number=str(user.ticket))),), lang)
+            return Outcome((replace(reply, edit=True),), kind="button", details=details)
+        reply = Reply((text(t("handoff_cancelled")),), lang, edit=True)
+        step = HandoffStep("cancel", lang) if user.writing else None
+        return Outcome((reply,), handoff=step, kind="button", details=details)
 
     def _stale(self, lang: str) -> Outcome:
         t = Texts(self.kb, lang)

@@ -7,9 +7,12 @@ as escaped HTML with an inline keyboard; the console prints it as text with numb
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.languages import RIGHT_TO_LEFT
+
+if TYPE_CHECKING:
+    from bot.dialog.handoff import HandoffStep
 
 Style = Literal["plain", "bold", "italic", "link"]
 # Put before a right-to-left paragraph so that a line starting with a number or a Latin name
@@ -83,6 +86,8 @@ class Outcome:
     set_language: str | None = None
     forget: bool = False
     feedback: tuple[str, int] | None = None
+    # The hand-off to a person: a step the channel takes (open a ticket, send to it...).
+    handoff: HandoffStep | None = None
     # For logs and statistics, never with the message text.
     kind: str = "other"
     details: dict[str, str] = field(default_factory=dict)

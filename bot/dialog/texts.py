@@ -59,6 +59,38 @@ TextKey = Literal[
     "smalltalk_capabilities",
     "none_where_to_ask",
     "languages_read",
+    # The hand-off to a person (only with BOT_MODERATOR_CHAT_ID set).
+    "button_handoff",
+    "button_cancel",
+    "handoff_intro",
+    "handoff_write",
+    "handoff_sent",
+    "handoff_added",
+    "handoff_already_open",
+    "handoff_cancelled",
+    "handoff_reply",
+    "handoff_closed_by_you",
+    "handoff_closed_by_team",
+    "handoff_none_open",
+    "handoff_cooldown",
+    "handoff_failed",
+    "handoff_media_refused",
+    "handoff_private_only",
+    "help_handoff",
+    "privacy_short_handoff",
+    "privacy_handoff",
+    "forget_handoff",
+    # What the staff group reads (in BOT_STAFF_LANGUAGE, else the source language).
+    "staff_ticket",
+    "staff_safety",
+    "staff_how_forum",
+    "staff_how_plain",
+    "staff_closed_by_user",
+    "staff_erased_by_user",
+    "staff_closed",
+    "staff_not_open",
+    "staff_unknown",
+    "staff_undelivered",
     # Written in every locale for inline mode, but no code shows them yet.
     "inline_prompt",
     "inline_no_match",
@@ -69,6 +101,8 @@ TextKey = Literal[
     "cmd_help",
     "cmd_privacy",
     "cmd_forget",
+    "cmd_human",
+    "cmd_end",
 ]
 
 # The bot's commands, in menu order, and the text that describes each in Telegram's menu.
@@ -79,6 +113,11 @@ COMMAND_TEXTS: Final[Mapping[str, TextKey]] = {
     "language": "cmd_language",
     "privacy": "cmd_privacy",
     "forget": "cmd_forget",
+}
+# The hand-off's commands, in the menus only when it is on.
+HANDOFF_COMMAND_TEXTS: Final[Mapping[str, TextKey]] = {
+    "human": "cmd_human",
+    "end": "cmd_end",
 }
 
 

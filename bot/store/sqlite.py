@@ -3,7 +3,11 @@
 Stored, and nothing else (the privacy notice says the same):
 - per user, the language chosen with /language, keyed by a keyed hash (HMAC-SHA256) of the
   Telegram user id, never the id itself; /forget deletes the row;
-- per FAQ entry, how many 👍 and 👎 it got, with no trace of who voted.
+- per FAQ entry, how many 👍 and 👎 it got, with no trace of who voted;
+- with the hand-off to a person on, each ticket (number, state, language, times, where it is
+  in the staff group) and, only while it is open, the user's keyed hash and their chat id
+  sealed with the key (see `tickets`); a user who pressed "Talk to a person" is remembered by
+  the keyed hash for an hour. No message text, ever. /forget erases the user's ticket.
 
 The HMAC key lives in a separate file next to the database (`<db>.key`, mode 600), so a
 leaked database alone does not reveal which Telegram accounts used the bot.
@@ -17,8 +21,19 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
+
+from bot.store.tickets import (
+    CLOSED_KEPT_SECONDS,
+    WRITING_SECONDS,
+    Ticket,
+    TicketStore,
+    seal_chat,
+    unseal_chat,
+)
 
 # Each step upgrades the schema by one version; the file's `user_version` says where it is.
 MIGRATIONS: tuple[str, ...] = (
@@ -33,6 +48,28 @@ MIGRATIONS: tuple[str, ...] = (
         down INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 2: the hand-off to a person. user_key and chat_ref are NULL once a ticket is closed.
+    """
+    CREATE TABLE ticket (
+        number INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_key TEXT UNIQUE,
+        chat_ref INTEGER,
+        state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+        lang TEXT NOT NULL,
+        opened_at INTEGER NOT NULL,
+        closed_at INTEGER,
+        topic_id INTEGER,
+        root_message_id INTEGER
+    );
+    CREATE INDEX ticket_topic ON ticket (topic_id);
+    CREATE TABLE handoff_writing (
+        user_key TEXT PRIMARY KEY,
+        since INTEGER NOT NULL
+    );
+    """,
+)
+_TICKET_COLUMNS = (
+    "number, state, lang, opened_at, closed_at, user_key, chat_ref, topic_id, root_message_id"
 )
 
 
@@ -50,6 +87,10 @@ class Store(Protocol):
     def add_feedback(self, entry_id: str, vote: int) -> None: ...
 
     def feedback(self) -> dict[str, tuple[int, int]]: ...
+
+
+class BotStore(Store, TicketStore, Protocol):
+    """What the Telegram channel needs: the user state and, for the hand-off, tickets."""
 
 
 class MemoryStore:
@@ -77,10 +118,11 @@ class MemoryStore:
 
 
 class SqliteStore:
-    """`Store` on a SQLite file. Safe to share between threads."""
+    """`Store` and `TicketStore` on a SQLite file. Safe to share between threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self.path = path
+        self.clock = clock
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._key = _load_key(path.with_name(path.name + ".key"))
@@ -135,11 +177,14 @@ class SqliteStore:
             )
 
     def forget(self, user_id: int) -> bool:
+        """Erase the language choice, the open ticket and the request to talk to a person."""
+        key = self._user_key(user_id)
+        erased = 0
         with self._lock:
-            cursor = self._db.execute(
-                "DELETE FROM user_language WHERE user_key = ?", (self._user_key(user_id),)
-            )
-        return cursor.rowcount > 0
+            for table in ("user_language", "ticket", "handoff_writing"):
+                cursor = self._db.execute(f"DELETE FROM {table} WHERE user_key = ?", (key,))
+                erased += cursor.rowcount
+        return erased > 0
 
     def add_feedback(self, entry_id: str, vote: int) -> None:
         up, down = (1, 0) if vote > 0 else (0, 1)
@@ -155,6 +200,131 @@ class SqliteStore:
         with self._lock:
             rows = self._db.execute("SELECT entry_id, up, down FROM feedback").fetchall()
         return {str(e): (int(u), int(d)) for e, u, d in rows}
+
+    # ---- tickets (TicketStore) ------------------------------------------------------------
+
+    def handoff_state(self, user_id: int) -> tuple[Ticket | None, bool]:
+        key = self._user_key(user_id)
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_TICKET_COLUMNS} FROM ticket WHERE user_key = ?", (key,)
+            ).fetchone()
+            since = self._db.execute(
+                "SELECT since FROM handoff_writing WHERE user_key = ?", (key,)
+            ).fetchone()
+        writing = since is not None and self._now() - int(since[0]) < WRITING_SECONDS
+        return (self._ticket(row) if row else None), writing
+
+    def set_writing(self, user_id: int, writing: bool) -> None:
+        key = self._user_key(user_id)
+        now = self._now()
+        with self._lock:
+            # Requests nobody followed up are dropped whenever another one comes or goes.
+            self._db.execute(
+                "DELETE FROM handoff_writing WHERE user_key = ? OR since < ?",
+                (key, now - WRITING_SECONDS),
+            )
+            if writing:
+                self._db.execute(
+                    "INSERT INTO handoff_writing (user_key, since) VALUES (?, ?)", (key, now)
+                )
+
+    def open_ticket(self, user_id: int, chat_id: int, lang: str) -> tuple[Ticket, bool]:
+        key = self._user_key(user_id)
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("DELETE FROM handoff_writing WHERE user_key = ?", (key,))
+                row = self._db.execute(
+                    f"SELECT {_TICKET_COLUMNS} FROM ticket WHERE user_key = ?", (key,)
+                ).fetchone()
+                created = row is None
+                if created:
+                    cursor = self._db.execute(
+                        "INSERT INTO ticket (user_key, chat_ref, state, lang, opened_at) "
+                        "VALUES (?, ?, 'open', ?, ?)",
+                        (key, seal_chat(self._key, key, chat_id), lang, self._now()),
+                    )
+                    row = self._db.execute(
+                        f"SELECT {_TICKET_COLUMNS} FROM ticket WHERE number = ?",
+                        (cursor.lastrowid,),
+                    ).fetchone()
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                self._db.execute("ROLLBACK")
+                raise
+        return self._ticket(row), created
+
+    def place_ticket(self, number: int, topic_id: int | None, root_message_id: int) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE ticket SET topic_id = ?, root_message_id = ? WHERE number = ?",
+                (topic_id, root_message_id, number),
+            )
+
+    def ticket(self, number: int) -> Ticket | None:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_TICKET_COLUMNS} FROM ticket WHERE number = ?", (number,)
+            ).fetchone()
+        return self._ticket(row) if row else None
+
+    def ticket_in_topic(self, topic_id: int) -> Ticket | None:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_TICKET_COLUMNS} FROM ticket WHERE topic_id = ? "
+                "ORDER BY number DESC LIMIT 1",
+                (topic_id,),
+            ).fetchone()
+        return self._ticket(row) if row else None
+
+    def close_ticket(self, number: int) -> Ticket | None:
+        now = self._now()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._db.execute(
+                    f"SELECT {_TICKET_COLUMNS} FROM ticket WHERE number = ? AND state = 'open'",
+                    (number,),
+                ).fetchone()
+                if row is not None:
+                    self._db.execute(
+                        "UPDATE ticket SET state = 'closed', closed_at = ?, user_key = NULL, "
+                        "chat_ref = NULL WHERE number = ?",
+                        (now, number),
+                    )
+                self._db.execute(
+                    "DELETE FROM ticket WHERE state = 'closed' AND closed_at < ?",
+                    (now - CLOSED_KEPT_SECONDS,),
+                )
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                self._db.execute("ROLLBACK")
+                raise
+        return self._ticket(row) if row else None
+
+    def drop_ticket(self, number: int) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM ticket WHERE number = ?", (number,))
+
+    def _ticket(self, row: tuple[object, ...]) -> Ticket:
+        number, state, lang, opened, closed, user_key, chat_ref, topic, root = row
+        chat_id = None
+        if isinstance(user_key, str) and isinstance(chat_ref, int):
+            chat_id = unseal_chat(self._key, user_key, chat_ref)
+        return Ticket(
+            number=int(str(number)),
+            state="open" if state == "open" else "closed",
+            lang=str(lang),
+            opened_at=int(str(opened)),
+            closed_at=int(str(closed)) if closed is not None else None,
+            chat_id=chat_id,
+            topic_id=int(str(topic)) if topic is not None else None,
+            root_message_id=int(str(root)) if root is not None else None,
+        )
+
+    def _now(self) -> int:
+        return int(self.clock())
 
     def close(self) -> None:
         with self._lock:

@@ -14,27 +14,41 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.channels.telegram.handlers import TelegramChannel, set_commands
+from bot.channels.telegram.handoff import StaffDesk
 from bot.channels.telegram.ratelimit import PatientRateLimiter
 from bot.config import Settings
+from bot.dialog import HandoffOptions
 from bot.live import LiveKnowledge, open_live
 from bot.logs import configure
-from bot.store import SqliteStore, Store, StoreError
+from bot.store import BotStore, SqliteStore, StoreError
 
 log = logging.getLogger(__name__)
+
+
+def handoff_options(settings: Settings) -> HandoffOptions | None:
+    """The hand-off to a person, on only when a staff group is named."""
+    if settings.moderator_chat_id is None:
+        return None
+    return HandoffOptions(hours=settings.handoff_hours, staff_lang=settings.staff_language)
 
 
 def build_application(
     settings: Settings,
     live: LiveKnowledge,
-    store: Store,
+    store: BotStore,
     rate_limiter: PatientRateLimiter | None = None,
 ) -> Application:  # type: ignore[type-arg]
+    """`live` must be opened with `handoff_options(settings)`, so that its dialog offers
+    the hand-off exactly when there is a staff group."""
     assert settings.token is not None
     builder = Application.builder().token(settings.token.get_secret_value())
     base = settings.api_base()
     if base is not None:
         builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
-    channel = TelegramChannel(live, store, settings.admin_ids)
+    desk = None
+    if settings.moderator_chat_id is not None:
+        desk = StaffDesk(live, store, settings.moderator_chat_id)
+    channel = TelegramChannel(live, store, settings.admin_ids, desk)
 
     async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
         await set_commands(app, live)
@@ -55,8 +69,9 @@ def build_application(
     return app
 
 
-async def check_connection(settings: Settings) -> str:
-    """Ask the Bot API who we are; raise a readable error when it cannot be done."""
+async def check_connection(settings: Settings) -> tuple[str, str]:
+    """Ask the Bot API who we are and whether we see the staff group; raise a readable error
+    when the first cannot be done. Returns the username and a word on the hand-off."""
     assert settings.token is not None
     bot = Bot(
         settings.token.get_secret_value(),
@@ -64,14 +79,28 @@ async def check_connection(settings: Settings) -> str:
     )
     async with bot:
         me = await bot.get_me()
-    return me.username or str(me.id)
+        handoff = "off"
+        group = settings.moderator_chat_id
+        if group is not None:
+            try:
+                chat = await bot.get_chat(group)
+                kind = "forum: a topic per ticket" if chat.is_forum else "reply threads"
+                handoff = f"staff group {group} ({kind})"
+            except TelegramError as exc:
+                handoff = (
+                    f"staff group {group} NOT reachable ({type(exc).__name__}): add the bot to "
+                    "the group as an admin, or fix BOT_MODERATOR_CHAT_ID"
+                )
+    return me.username or str(me.id), handoff
 
 
 def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -> int:
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     assert settings.token is not None
     configure(settings.log_level, [settings.token.get_secret_value(), secret or ""])
-    live = open_live(knowledge, settings.embedder(), settings.operator_name)
+    live = open_live(
+        knowledge, settings.embedder(), settings.operator_name, handoff_options(settings)
+    )
     if live is None:
         return 1
     try:
@@ -81,7 +110,7 @@ def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -
         return 1
     api = settings.api_base_url or "https://api.telegram.org"
     try:
-        username = asyncio.run(check_connection(settings))
+        username, handoff = asyncio.run(check_connection(settings))
     except InvalidToken:
         print(
             "error: Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather",
@@ -100,7 +129,7 @@ def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -
     print(
         f"@{username}: knowledge loaded ({len(kb.entries)} entries, languages "
         f"{' '.join(kb.languages)}); matching: {live.current.matcher.mode}; mode: {mode}; "
-        f"state: {settings.database_path}",
+        f"state: {settings.database_path}; hand-off: {handoff}",
         file=sys.stderr,
     )
     app = build_application(settings, live, store)

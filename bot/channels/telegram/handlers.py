@@ -6,7 +6,9 @@ One way through for each kind of update:
 - text, new or edited → `TextMessage` (in groups only when the bot is mentioned or replied to);
 - anything else a user can send (sticker, photo, voice, location, file...) → `Unsupported`;
 - button presses → `Press` (the query is always answered, forged data included);
-- inline queries → `Dialog.inline`.
+- inline queries → `Dialog.inline`;
+- with the hand-off on, the staff group's messages → `StaffDesk` (`handoff.py`), and the
+  hand-off steps in a user's `Outcome` are carried out there too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import traceback
 from collections.abc import Sequence
 
 from telegram import (
+    Bot,
     BotCommand,
     InlineQueryResultArticle,
     InputTextMessageContent,
@@ -38,6 +41,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.telegram.handoff import StaffDesk
 from bot.channels.telegram.render import keyboard, to_messages
 from bot.dialog import (
     COMMANDS,
@@ -50,7 +54,7 @@ from bot.dialog import (
     Unsupported,
     User,
 )
-from bot.dialog.texts import COMMAND_TEXTS, Texts
+from bot.dialog.texts import Texts
 from bot.live import LiveKnowledge
 from bot.store import Store
 
@@ -66,12 +70,22 @@ UNSUPPORTED_KINDS = (
 class TelegramChannel:
     """The handlers of one bot; `register` adds them to an `Application`."""
 
-    def __init__(self, live: LiveKnowledge, store: Store, admins: frozenset[int]) -> None:
+    def __init__(
+        self,
+        live: LiveKnowledge,
+        store: Store,
+        admins: frozenset[int],
+        desk: StaffDesk | None = None,
+    ) -> None:
+        """`desk`: the staff group, when the hand-off to a person is on."""
         self.live = live
         self.store = store
         self.admins = admins
+        self.desk = desk
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        if self.desk is not None:
+            self.desk.register(app)
         app.add_handler(CommandHandler("reload", self.on_reload))
         app.add_handler(CommandHandler(list(COMMANDS), self.on_command))
         app.add_handler(MessageHandler(filters.COMMAND, self.on_command))
@@ -83,21 +97,34 @@ class TelegramChannel:
 
     # ---- state --------------------------------------------------------------------------
 
-    async def user(self, who: TelegramUser | None) -> User:
+    async def user(self, who: TelegramUser | None, private: bool) -> User:
         if who is None:
-            return User()
+            return User(private=False)
         chosen = await asyncio.to_thread(self.store.get_language, who.id)
-        return User(chosen, who.language_code)
+        if self.desk is None or not private:
+            return User(chosen, who.language_code, private=private)
+        ticket, writing, wait = await self.desk.state(who.id)
+        return User(chosen, who.language_code, True, ticket, writing, wait)
 
-    async def apply(self, outcome: Outcome, who: TelegramUser | None) -> None:
+    async def apply(
+        self, outcome: Outcome, who: TelegramUser | None, bot: Bot, message: Message | None
+    ) -> tuple[Reply, ...]:
+        """Apply the state changes; returns the replies to send (the dialog's, then those the
+        hand-off adds once a ticket exists)."""
+        replies = outcome.replies
         if who is not None and outcome.set_language:
             await asyncio.to_thread(self.store.set_language, who.id, outcome.set_language)
         if who is not None and outcome.forget:
+            if self.desk is not None:
+                await self.desk.forget(who.id, bot)
             await asyncio.to_thread(self.store.forget, who.id)
         if outcome.feedback:
             await asyncio.to_thread(self.store.add_feedback, *outcome.feedback)
+        if who is not None and outcome.handoff is not None and self.desk is not None:
+            replies += await self.desk.apply(outcome.handoff, who.id, message, bot)
         detail = " ".join(f"{k}={v}" for k, v in sorted(outcome.details.items()))
         log.info("handled %s %s", outcome.kind, detail)
+        return replies
 
     # ---- handlers -----------------------------------------------------------------------
 
@@ -132,28 +159,30 @@ class TelegramChannel:
         if query is None:
             return
         served = self.live.current
-        outcome = served.dialog.handle(Press(query.data), await self.user(query.from_user))
+        message = query.message if isinstance(query.message, Message) else None
+        private = message is not None and message.chat.type == ChatType.PRIVATE
+        user = await self.user(query.from_user, private)
+        outcome = served.dialog.handle(Press(query.data), user)
         # State first: a "thank you" means the vote is already counted.
-        await self.apply(outcome, query.from_user)
+        replies = await self.apply(outcome, query.from_user, context.bot, None)
         try:
             # Always answered, so the button stops spinning, whatever the data was.
             await query.answer(text=outcome.notice)
         except BadRequest as exc:
             # A query older than Telegram's limit can no longer be answered; the reply still goes.
             log.warning("could not answer a button press: %s", exc)
-        message = query.message if isinstance(query.message, Message) else None
         if message is not None:
-            await self.deliver(context, message.chat_id, outcome.replies, editable=message)
-        elif outcome.replies and query.from_user is not None:
+            await self.deliver(context, message.chat_id, replies, editable=message)
+        elif replies and query.from_user is not None:
             # The button sat on a message we can no longer see: answer in the private chat.
-            await self.deliver(context, query.from_user.id, outcome.replies)
+            await self.deliver(context, query.from_user.id, replies)
 
     async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.inline_query
         if query is None:
             return
         served = self.live.current
-        user = await self.user(query.from_user)
+        user = await self.user(query.from_user, private=False)
         results = served.dialog.inline(query.query, user)
         articles = [
             InlineQueryResultArticle(
@@ -202,9 +231,10 @@ class TelegramChannel:
         if message is None:
             return
         served = self.live.current
-        outcome = served.dialog.handle(event, await self.user(who))
-        await self.apply(outcome, who)
-        await self.deliver(context, message.chat_id, outcome.replies, reply_to=message)
+        user = await self.user(who, message.chat.type == ChatType.PRIVATE)
+        outcome = served.dialog.handle(event, user)
+        replies = await self.apply(outcome, who, context.bot, message)
+        await self.deliver(context, message.chat_id, replies, reply_to=message)
 
     async def deliver(
         self,
@@ -270,9 +300,10 @@ def _addressed(message: Message, username: str, bot_id: int, command: bool = Fal
 async def set_commands(app: Application, live: LiveKnowledge) -> None:  # type: ignore[type-arg]
     """Per-language command menus, plus a default in the source language."""
     kb = live.current.kb
+    menu = live.current.dialog.commands()
     for lang in (None, *kb.languages):
         t = Texts(kb, lang or kb.source_language)
-        commands = [BotCommand(name, t(key)) for name, key in COMMAND_TEXTS.items()]
+        commands = [BotCommand(name, t(key)) for name, key in menu.items()]
         try:
             await app.bot.set_my_commands(commands, language_code=lang)
         except TelegramError as exc:

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from telegram.constants import FloodLimit
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
 
@@ -25,9 +26,20 @@ class PatientRateLimiter(AIORateLimiter):
     """`AIORateLimiter` plus retries of transient network errors."""
 
     def __init__(
-        self, max_retries: int = 5, network_retries: int = 5, first_delay: float = 0.5
+        self,
+        max_retries: int = 5,
+        network_retries: int = 5,
+        first_delay: float = 0.5,
+        overall_max_rate: float = FloodLimit.MESSAGES_PER_SECOND,
+        group_max_rate: float = FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP,
     ) -> None:
-        super().__init__(max_retries=max_retries)
+        """`overall_max_rate` (per second) and `group_max_rate` (per minute to one group) are
+        Telegram's flood limits; 0 switches one off (for measurements only)."""
+        super().__init__(
+            max_retries=max_retries,
+            overall_max_rate=overall_max_rate,
+            group_max_rate=group_max_rate,
+        )
         self.network_retries = network_retries
         self.first_delay = first_delay
 
