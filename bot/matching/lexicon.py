@@ -17,18 +17,23 @@ from bot.matching.params import COMMON_WORDS_PER_LANGUAGE
 from bot.text import fold
 
 
-@lru_cache(maxsize=8)
 def common_words(languages: tuple[str, ...], n: int = COMMON_WORDS_PER_LANGUAGE) -> frozenset[str]:
     """The `n` most frequent words of each language, folded as the matcher folds text."""
-    words: set[str] = set()
-    for lang in languages:
-        words.update(common_words_of(lang, n))
-    return frozenset(words)
+    return _union(tuple(sorted(set(languages))), n)
 
 
-@lru_cache(maxsize=32)
 def common_words_of(lang: str, n: int = COMMON_WORDS_PER_LANGUAGE) -> frozenset[str]:
-    """The `n` most frequent words of one language, folded."""
+    """The `n` most frequent words of one language, folded (computed once per process)."""
+    return _of(lang, n)
+
+
+@lru_cache(maxsize=8)
+def _union(languages: tuple[str, ...], n: int) -> frozenset[str]:
+    return frozenset().union(*(_of(lang, n) for lang in languages))
+
+
+@lru_cache(maxsize=64)
+def _of(lang: str, n: int) -> frozenset[str]:
     return frozenset(_folded(_top(lang, n)))
 
 
