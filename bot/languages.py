@@ -25,7 +25,8 @@ NATIVE_NAMES: Final[dict[str, str]] = {
     "fr": "Français",
 }
 
-RIGHT_TO_LEFT: Final[frozenset[str]] = frozenset({"ar", "fa"})
+# Languages written right to left, ours and the ones the bot tells it does not read.
+RIGHT_TO_LEFT: Final[frozenset[str]] = frozenset({"ar", "fa", "ur", "ps", "ckb", "he"})
 
 
 def as_lang(code: str | None) -> LangCode | None:

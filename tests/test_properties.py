@@ -24,7 +24,8 @@ def test_any_text_gets_a_decision(matcher: Matcher, text: str) -> None:
     decision = matcher.match(text, user_lang="ar")
     assert decision.status in ("answer", "suggest", "none", "crisis", "smalltalk", "language")
     assert 0 <= decision.display_score <= 100
-    assert decision.lang in matcher.kb.languages
+    # The reply is in one of ours, or, for a language the bot does not read, names it.
+    assert decision.lang in matcher.kb.languages or decision.status == "language"
 
 
 @FAST

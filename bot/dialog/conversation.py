@@ -12,7 +12,13 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from bot.dialog import actions
-from bot.dialog.crisis import contact_line, crisis_paragraphs, emergency_line, pick_referrals
+from bot.dialog.crisis import (
+    contact_line,
+    crisis_paragraphs,
+    emergency_line,
+    emergency_number,
+    pick_referrals,
+)
 from bot.dialog.handoff import COPYABLE, Handoff, HandoffOptions, HandoffStep, StepKind
 from bot.dialog.reply import Button, InlineResult, Outcome, Paragraph, Reply, Span, text
 from bot.dialog.texts import COMMAND_TEXTS, HANDOFF_COMMAND_TEXTS, TextKey, Texts
@@ -165,6 +171,8 @@ class Dialog:
                 replies.append(self._answer(entry, lang))
                 details["entry"] = entry.id
             return Outcome(tuple(replies), kind="question", details=details)
+        if decision.status == "language":
+            return Outcome((self._unsupported(decision.lang),), kind="question", details=details)
         if decision.status == "smalltalk":
             details["kind"] = decision.talk or ""
             reply = self._smalltalk(decision.talk or "", lang, user)
@@ -205,6 +213,19 @@ class Dialog:
             paragraphs.append(text(t("none_where_to_ask")))
             paragraphs.extend(contact_line(contact, t) for contact in referrals)
         return Reply(tuple(paragraphs), lang, self._help_rows(lang, user))
+
+    def _unsupported(self, code: str) -> Reply:
+        """One line in the language the bot does not read (else in the source language): it
+        does not read it yet, the languages it reads, the emergency number; the language
+        menu. The reply is laid out in that language's direction."""
+        lines = self.kb.unsupported.lines
+        line = lines.get(code) or lines.get(self.kb.source_language)
+        number = emergency_number(self.kb) or ""
+        menu = self._language_menu(self.kb.source_language)
+        if not line:
+            return replace(menu, lang=code)
+        said = line.format(languages=self._language_list(), number=number)
+        return Reply((text(said),), code, menu.buttons)
 
     def _smalltalk(self, kind: str, lang: str, user: User) -> Reply:
         """A short, friendly reply that says what the bot is, with the topics."""

@@ -17,6 +17,7 @@ from bot.kb.models import (
     SmallTalkFile,
     SynonymGroup,
     Topic,
+    UnsupportedFile,
 )
 
 
@@ -35,6 +36,7 @@ class KnowledgeBase:
     contacts: Mapping[str, Contact]
     safety: SafetyFile
     smalltalk: SmallTalkFile
+    unsupported: UnsupportedFile
     _by_id: Mapping[str, Entry] = field(repr=False)
     _by_topic: Mapping[str, tuple[Entry, ...]] = field(repr=False)
 
@@ -53,6 +55,7 @@ class KnowledgeBase:
         contacts: Iterable[Contact] = (),
         safety: SafetyFile | None = None,
         smalltalk: SmallTalkFile | None = None,
+        unsupported: UnsupportedFile | None = None,
     ) -> KnowledgeBase:
         ordered_topics = tuple(sorted(topics, key=lambda t: (t.order, t.slug)))
         all_entries = tuple(entries)
@@ -72,6 +75,7 @@ class KnowledgeBase:
             contacts=MappingProxyType({c.id: c for c in contacts}),
             safety=safety or SafetyFile(kinds=()),
             smalltalk=smalltalk or SmallTalkFile(kinds=()),
+            unsupported=unsupported or UnsupportedFile(lines={}),
             _by_id=MappingProxyType({e.id: e for e in all_entries}),
             _by_topic=MappingProxyType(by_topic),
         )

@@ -18,6 +18,7 @@ from bot.kb.models import (
     KnowledgeConfig,
     SafetyFile,
     SmallTalkPhrases,
+    UnsupportedFile,
 )
 from bot.kb.reader import Item, KnowledgeFile
 from bot.kb.report import Report
@@ -143,6 +144,32 @@ def services_for_every_crisis(
                 f"no contact lists the crisis kind '{kind}' besides the emergency number",
                 f"add '{kind}' to the 'kinds' of the services that help with it",
             )
+
+
+def unsupported_lines(
+    file: KnowledgeFile[UnsupportedFile], config: KnowledgeConfig, report: Report
+) -> None:
+    """The source language's line exists (the fallback), and every line names the languages
+    and the emergency number."""
+    content = file.content
+    if content is None:
+        return
+    if config.source_language not in content.lines:
+        report.error(
+            file.path,
+            file.line("lines"),
+            f"no '{config.source_language}' line",
+            "add the source language's line: it is shown for languages without their own",
+        )
+    for code, line in content.lines.items():
+        for placeholder in ("{languages}", "{number}"):
+            if placeholder not in line:
+                report.error(
+                    file.path,
+                    file.line("lines", code),
+                    f"the '{code}' line lacks {placeholder}",
+                    f"write {placeholder} where it belongs in the sentence",
+                )
 
 
 def _report(report: Report, error: bool, path: Any, line: int, message: str, hint: str) -> None:

@@ -28,6 +28,7 @@ from bot.kb.models import (
     SynonymsFile,
     Topic,
     TopicsFile,
+    UnsupportedFile,
 )
 from bot.kb.reader import Item, KnowledgeFile, items_of, read_file
 from bot.kb.report import Report
@@ -96,6 +97,7 @@ def check_knowledge(root: Path) -> LoadResult:
     contacts = {item.ident: item.value for item in _contacts(folder, config, report)}
     entries = _entries(folder, config, articles, topics, contacts, report)
     _safety(folder, config, contacts, report)
+    help_rules.unsupported_lines(folder.unsupported, config, report)
     checked = _Checked(articles, topics, entries, _locales(root, folder, config, report))
     _synonyms(folder, report)
     stats = checked.stats(config)
@@ -114,6 +116,7 @@ def check_knowledge(root: Path) -> LoadResult:
         contacts=contacts.values(),
         safety=folder.safety.content,
         smalltalk=folder.smalltalk.content,
+        unsupported=folder.unsupported.content,
     )
     return LoadResult(kb, report, stats)
 
@@ -131,6 +134,7 @@ class _Folder:
     contacts: KnowledgeFile[ContactsFile]
     safety: KnowledgeFile[SafetyFile]
     smalltalk: KnowledgeFile[SmallTalkFile]
+    unsupported: KnowledgeFile[UnsupportedFile]
 
     @property
     def all_valid(self) -> bool:
@@ -141,6 +145,7 @@ class _Folder:
             self.contacts,
             self.safety,
             self.smalltalk,
+            self.unsupported,
             *self.faqs,
             *self.locales,
         ]
@@ -181,6 +186,7 @@ def _read_folder(root: Path, report: Report) -> _Folder:
         contacts=read_file(root, root / "contacts.yaml", ContactsFile, report),
         safety=read_file(root, root / "safety.yaml", SafetyFile, report),
         smalltalk=read_file(root, root / "smalltalk.yaml", SmallTalkFile, report),
+        unsupported=read_file(root, root / "unsupported.yaml", UnsupportedFile, report),
     )
     if not folder.faqs:
         report.error(

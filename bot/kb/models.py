@@ -403,6 +403,19 @@ class SmallTalkFile(Strict):
     kinds: tuple[SmallTalkPhrases, ...]
 
 
+LangTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+
+
+class UnsupportedFile(Strict):
+    """`unsupported.yaml`: one line, in each language the bot does not read, saying so."""
+
+    lines: dict[LangTag, Text] = Field(
+        description="Per ISO 639 code: 'I do not read this language yet. I read: {languages}. "
+        "If you are in danger, call {number}.' The source language's line is the fallback."
+    )
+    unchecked: tuple[LangTag, ...] = ()
+
+
 FILE_MODELS: dict[str, type[Strict]] = {
     "config": KnowledgeConfig,
     "articles": ArticlesFile,
@@ -413,6 +426,7 @@ FILE_MODELS: dict[str, type[Strict]] = {
     "contacts": ContactsFile,
     "safety": SafetyFile,
     "smalltalk": SmallTalkFile,
+    "unsupported": UnsupportedFile,
 }
 
 

@@ -13,12 +13,14 @@ from typing import Any, Literal
 from bot.kb import KnowledgeBase
 from bot.matching.analysis import Analysis
 from bot.matching.decide import FaqStatus, Suggestion, decide
+from bot.matching.foreign import ForeignLanguages
 from bot.matching.index import Candidate, MatchIndex, Phrasing
-from bot.matching.langid import LanguageGuess, LanguageModel
+from bot.matching.langid import LanguageGuess, LanguageModel, script_of
 from bot.matching.lexicon import common_words, common_words_of
 from bot.matching.message import asking_part, sentences
 from bot.matching.normalize import stem
 from bot.matching.params import (
+    FOREIGN_OURS_SHARE,
     LEXICAL_THRESHOLDS,
     MIN_CANDIDATES,
     SEMANTIC_THRESHOLDS,
@@ -30,6 +32,9 @@ from bot.matching.semantic import Embedder
 from bot.matching.smalltalk import SmallTalk, Talk
 from bot.text import tokens
 
+# Languages of ours written in another script than Latin: Latin text from their readers may be
+# the language transliterated (Arabizi, Finglish, translit).
+NON_LATIN = frozenset({"ar", "fa", "ru", "uk"})
 # Common words of these languages are real words too, even before the knowledge base has them.
 EXTRA_LANGUAGES = ("fa", "fr")
 
@@ -129,6 +134,12 @@ class Matcher:
             for lang in group.phrases.languages()
             for phrase in group.phrases.get(lang)
         )
+        analyzer = self.index.analyzer
+        latin = tuple(code for code in kb.languages if code not in NON_LATIN)
+        self._latin_words = common_words(latin)
+        self.foreign = ForeignLanguages(
+            kb.languages, lambda word: word in analyzer.known or bool(analyzer.correct([word])[1])
+        )
         self.places = PlaceFinder((*kb.languages, *EXTRA_LANGUAGES), always=specific)
         self._covers = {entry.id: entry.covers for entry in kb.entries if entry.covers}
         self.safety = SafetyScanner(
@@ -166,8 +177,22 @@ class Matcher:
             talk = self.smalltalk.recognise(text)
             if talk is not None:
                 return self._talk(text, talk, user_lang)
+            transliterated = self._transliterated(text, user_lang)
+            foreign = None if transliterated else self.foreign.detect(text)
+            if foreign is not None:
+                return Decision(
+                    query=text,
+                    status="language",
+                    entry=None,
+                    topic=None,
+                    raw_score=0.0,
+                    display_score=0,
+                    lang=foreign,
+                )
         faq = replace(self._faq(asking_part(parts), user_lang, top), query=text)
         if not hits:
+            if transliterated and user_lang is not None:
+                return replace(faq, lang=user_lang)
             return faq
         found = sorted((h for _, h in hits), key=lambda h: _SEVERITY[h.kind])
         kinds = tuple(dict.fromkeys(h.kind for h in found))
@@ -207,12 +232,15 @@ class Matcher:
         """Small talk, answered in the user's language when the phrase is theirs too ("ok"),
         else in the phrase's language ("kiitos": Finnish)."""
         ours = [lang for lang in talk.languages if lang in self.kb.languages]
-        if user_lang in self.kb.languages and (user_lang in ours or not ours):
+        one_word = len(tokens(text)) <= 1
+        if user_lang in self.kb.languages and (user_lang in ours or not ours or one_word):
             lang = user_lang
         elif ours:
             lang = ours[0]
         else:
-            lang = self._reply_lang(self.language_model.guess(text, prior=user_lang), user_lang)
+            lang = self._reply_lang(
+                self.language_model.guess(text, prior=user_lang), user_lang, text
+            )
         return Decision(
             query=text,
             status="smalltalk",
@@ -223,6 +251,19 @@ class Matcher:
             lang=lang,
             talk=talk.kind,
         )
+
+    def _transliterated(self, text: str, user_lang: str | None) -> bool:
+        """Whether `text` is the user's language in Latin letters ("kifak, bdi rou7 3ala
+        island" from an Arabic reader): their language has another script, the text is in
+        Latin letters, and most of its words are neither words of the knowledge base nor
+        common words of our Latin-script languages ("who leads IOM now?" is English)."""
+        if user_lang not in self.kb.languages or user_lang not in NON_LATIN:
+            return False
+        if script_of(text) != "latin":
+            return False
+        words = tokens(text)
+        known = sum(1 for w in words if w in self.index.analyzer.known or w in self._latin_words)
+        return bool(words) and known / len(words) < FOREIGN_OURS_SHARE
 
     def _elsewhere(self, named: frozenset[str]) -> frozenset[str]:
         """Entries about other places than the countries a question names: an entry about
@@ -266,7 +307,7 @@ class Matcher:
         """The FAQ match of the sentences that ask, among the entries about the places the
         question names."""
         guess = self.language_model.guess(query, prior=user_lang)
-        lang = self._reply_lang(guess, user_lang)
+        lang = self._reply_lang(guess, user_lang, query)
         mentions = self.places.mentions(query)
         named_in_order = [code for code, _ in mentions]
         named = frozenset(named_in_order)
@@ -304,11 +345,15 @@ class Matcher:
         floor = self.thresholds.suggest
         return decision.lang, [c.entry for c in decision.candidates if c.score >= floor][:limit]
 
-    def _reply_lang(self, guess: LanguageGuess | None, user_lang: str | None) -> str:
+    def _reply_lang(
+        self, guess: LanguageGuess | None, user_lang: str | None, text: str = ""
+    ) -> str:
+        """The detected language; the user's own for a text of one word ("ok", "GCM",
+        "Iceland?", "merci"), which tells too little; the source language otherwise."""
+        if user_lang in self.kb.languages and (guess is None or len(tokens(text)) <= 1):
+            return user_lang
         if guess is not None:
             return guess.lang
-        if user_lang in self.kb.languages:
-            return user_lang
         return self.kb.source_language
 
 

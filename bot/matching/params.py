@@ -141,6 +141,16 @@ SMALLTALK_MAX_WORDS = 8
 # ...equal to a phrase of smalltalk.yaml, or at least this similar (rapidfuzz ratio, 0-100).
 SMALLTALK_SIMILARITY = 88
 
+# ---- languages the bot does not read (see `foreign`) --------------------------------------
+
+# Fewer letters than this and a text is too short to tell ("ok", "112", a name).
+FOREIGN_MIN_LETTERS = 10
+# ...or fewer words than this, in a script we read: short texts are too easily mistaken.
+FOREIGN_MIN_WORDS = 4
+# A text whose words are at least this share common words of our languages (or words of the
+# knowledge base) is ours, whatever the detector says.
+FOREIGN_OURS_SHARE = 0.5
+
 # ---- language identification (see `langid`) -------------------------------------------------
 
 # Additive smoothing of the naive Bayes model.

@@ -1,0 +1,157 @@
+"""Is a message in a language the bot does not read, and which one?
+
+Choosing among the bot's own languages is `langid`'s job (trained on the knowledge base). This
+module answers the question before it: "is it one of ours at all?", so that a Somali message is
+not answered in Finnish. In order:
+1. too few letters or words to tell ("ok", "112", a name, "help me please"): not foreign, the
+   user's language stays (a writing system none of ours uses tells at once);
+2. a writing system none of ours uses names the language: Ethiopic (Tigrinya when it has
+   letters only Tigrinya writes, else Amharic), Devanagari, Bengali, Han, Hangul, Thai...;
+3. Arabic script with letters Arabic and Persian never write: Sorani Kurdish (ڕ ڵ ۆ ێ ە),
+   Pashto (ټ ډ ړ ږ ښ ګ ڼ), Urdu (ٹ ڈ ڑ ں ے);
+4. otherwise the lingua library (its models ship in the package), restricted to our languages
+   and the ones migrants to the Nordic countries most often write, decides; a text it gives to
+   another language is still ours when most of its words are words of the knowledge base
+   (lingua takes about one phrasing in twelve of our own for a neighbour language: Spanish
+   for Portuguese, Ukrainian for Macedonian).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from lingua import Language, LanguageDetectorBuilder
+
+from bot.matching.params import FOREIGN_MIN_LETTERS, FOREIGN_MIN_WORDS, FOREIGN_OURS_SHARE
+from bot.text import tokens
+
+# Languages lingua weighs besides ours: the ones people seeking protection in the Nordic
+# countries write most, and their neighbours. Not every language lingua knows: the fewer it
+# weighs, the fewer short questions of ours it takes for Irish or Welsh.
+_OTHERS = [
+    "so",
+    "sw",
+    "yo",
+    "sn",
+    "zu",
+    "tl",
+    "tr",
+    "az",
+    "de",
+    "nl",
+    "da",
+    "sv",
+    "nb",
+    "pt",
+    "it",
+    "ro",
+    "sq",
+    "vi",
+    "id",
+    "ms",
+    "hr",
+    "bs",
+    "sr",
+    "cs",
+    "sk",
+    "sl",
+    "hu",
+    "bg",
+    "be",
+    "mk",
+    "kk",
+    "mn",
+    "hi",
+    "ur",
+]
+
+# Writing systems none of the bot's languages uses, with the language they mostly mean.
+_SCRIPTS = [
+    ("\u1200", "\u139f", "am"),  # Ethiopic (Tigrinya: see _TIGRINYA)
+    ("\u0900", "\u097f", "hi"),  # Devanagari
+    ("\u0980", "\u09ff", "bn"),  # Bengali
+    ("\u0a00", "\u0a7f", "pa"),  # Gurmukhi
+    ("\u0a80", "\u0aff", "gu"),  # Gujarati
+    ("\u0b80", "\u0bff", "ta"),  # Tamil
+    ("\u0c00", "\u0c7f", "te"),  # Telugu
+    ("\u0d80", "\u0dff", "si"),  # Sinhala
+    ("\u0e00", "\u0e7f", "th"),  # Thai
+    ("\u1000", "\u109f", "my"),  # Myanmar
+    ("\u1780", "\u17ff", "km"),  # Khmer
+    ("\u10a0", "\u10ff", "ka"),  # Georgian
+    ("\u0530", "\u058f", "hy"),  # Armenian
+    ("\u0590", "\u05ff", "he"),  # Hebrew
+    ("\u0370", "\u03ff", "el"),  # Greek
+    ("\u3040", "\u30ff", "ja"),  # Hiragana, Katakana
+    ("\uac00", "\ud7af", "ko"),  # Hangul
+    ("\u4e00", "\u9fff", "zh"),  # Han (Japanese when kana are there too)
+]
+# Letters Tigrinya writes often and Amharic hardly ever (ቐ-series, ኣ).
+_TIGRINYA = set("ቐቑቒቓቔቕቖኣ")
+# Arabic-script letters of other languages than Arabic and Persian.
+_ARABIC_SCRIPT = [("ckb", set("ڕڵۆێە")), ("ps", set("ټډړږښګڼۍ")), ("ur", set("ٹڈڑںےۓ"))]
+
+
+class ForeignLanguages:
+    """Built once per knowledge base; `detect` is pure and thread-safe."""
+
+    def __init__(self, ours: Iterable[str], knows: Callable[[str], bool]) -> None:
+        """`ours`: the languages the bot reads; `knows(word)`: whether a folded word is one
+        of the knowledge base's (or a misspelling of one)."""
+        self.ours = frozenset(ours)
+        self._knows = knows
+        wanted = {code: lang for lang in Language.all() if (code := _code(lang))}
+        chosen = [wanted[c] for c in sorted(self.ours | set(_OTHERS)) if c in wanted]
+        self._lingua = (
+            LanguageDetectorBuilder.from_languages(*chosen)
+            .with_low_accuracy_mode()
+            .with_preloaded_language_models()
+            .build()
+        )
+
+    def detect(self, text: str) -> str | None:
+        """The ISO 639 code of the language `text` is in when the bot does not read it;
+        None when it is one of ours, or too short to tell."""
+        letters = [ch for ch in text if ch.isalpha() or "\u0900" <= ch <= "\u0dff"]
+        script = _script_language(letters)
+        if script is not None:
+            return None if script in self.ours else script
+        if len(letters) < FOREIGN_MIN_LETTERS or len(tokens(text)) < FOREIGN_MIN_WORDS:
+            return None
+        arabic = sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff")
+        if arabic > len(letters) / 2:
+            for other, marks in _ARABIC_SCRIPT:
+                if any(ch in marks for ch in letters):
+                    return None if other in self.ours else other
+        found = self._lingua.detect_language_of(text)
+        code = _code(found) if found is not None else None
+        if code is None or code in self.ours:
+            return None
+        words = tokens(text)
+        known = sum(1 for w in words if self._knows(w))
+        if words and known / len(words) >= FOREIGN_OURS_SHARE:
+            return None
+        return code
+
+
+def _script_language(letters: list[str]) -> str | None:
+    counts: Counter[str] = Counter()
+    for ch in letters:
+        for low, high, code in _SCRIPTS:
+            if low <= ch <= high:
+                counts[code] += 1
+                break
+    if not counts or sum(counts.values()) < len(letters) / 2:
+        return None
+    code = counts.most_common(1)[0][0]
+    if code == "am" and any(ch in _TIGRINYA for ch in letters):
+        return "ti"
+    if code == "zh" and counts["ja"]:
+        return "ja"
+    return code
+
+
+def _code(language: Language) -> str | None:
+    iso = language.iso_code_639_1
+    return iso.name.lower() if iso is not None else None
