@@ -14,7 +14,7 @@ from bot.kb import CONTRACT_TOPICS, KnowledgeBase
 from bot.text import question_key
 from tests.conftest import FIXTURE, KNOWLEDGE, ROOT, SHARED, needs_shared
 
-LANGUAGES = ("en", "ar", "es", "fi", "is", "pl", "ru", "uk")
+LANGUAGES = ("en", "ar", "es", "fi", "is", "pl", "ru", "uk", "fa")
 ALLOW_LIST = KNOWLEDGE / "allowed-urls.txt"
 URL = r"https?://[\w.-]+\.[a-z]{2,}[^\s\"'<>)]*"
 
