@@ -59,6 +59,9 @@ _LATIN_LETTERS = str.maketrans(
     }
 )
 _APOSTROPHES = re.compile("['’ʼ`´]")
+# French and Italian elide a short word onto the next ("l'OIM", "qu'est-ce", "d'asile"): those
+# apostrophes separate words; the others join them ("Iceland's", "зв'язок").
+_ELISION = re.compile("\\b([cdjlmnstCDJLMNST]|[Qq]u)['’ʼ]")
 _TOKEN = re.compile(r"\w+")
 
 
@@ -76,7 +79,7 @@ def fold(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     """Words of `text` with marks and apostrophes removed but their case kept."""
-    text = unicodedata.normalize("NFKC", text)
+    text = _ELISION.sub(r"\1 ", unicodedata.normalize("NFKC", text))
     text = _APOSTROPHES.sub("", _ARABIC_MARKS.sub("", text))
     return [w for w in _TOKEN.findall(text) if w.strip("_")]
 

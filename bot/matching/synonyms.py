@@ -41,6 +41,9 @@ class _Term:
     words: tuple[str, ...]
     concept: str
     capitals_only: bool
+    # A proper name of several words stands for the name only: its words do not count on
+    # their own ("International" in the IOM's name is not a question about anything).
+    whole_name: bool = False
 
 
 class SynonymMap:
@@ -58,7 +61,7 @@ class SynonymMap:
                 if not words:
                     continue
                 self.words.update(words)
-                entry = _Term(words, concept, capitals)
+                entry = _Term(words, concept, capitals, whole_name=group.name and len(words) > 1)
                 for key in {words[0], _key(words[0])}:
                     self._by_first.setdefault(key, []).append(entry)
         for candidates in self._by_first.values():
@@ -81,7 +84,8 @@ class SynonymMap:
                 out.append(words[i])
                 i += 1
             else:
-                out.extend(words[i : i + len(term.words)])
+                if not term.whole_name:
+                    out.extend(words[i : i + len(term.words)])
                 out.append(term.concept)
                 i += len(term.words)
         return out
