@@ -15,7 +15,9 @@ from bot.text import question_key
 from tests.conftest import FIXTURE, KNOWLEDGE, ROOT, SHARED, needs_shared
 
 # Every language config.yaml requires (a new language joins these checks when it is added there).
-LANGUAGES = tuple(yaml.safe_load((KNOWLEDGE / "config.yaml").read_text(encoding="utf-8"))["languages"])
+LANGUAGES = tuple(
+    yaml.safe_load((KNOWLEDGE / "config.yaml").read_text(encoding="utf-8"))["languages"]
+)
 ALLOW_LIST = KNOWLEDGE / "allowed-urls.txt"
 URL = r"https?://[\w.-]+\.[a-z]{2,}[^\s\"'<>)]*"
 

@@ -21,10 +21,13 @@ from dataclasses import dataclass
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
-from bot.matching.lexicon import common_words
+from bot.matching.lexicon import common_words, common_words_of
 from bot.text import tokens
 
 CITY_MIN_LETTERS = 5
+# Country names this short must not be among the most frequent words of our languages.
+SHORT_NAME = 5
+SHORT_NAME_NOT_A_WORD = 2000
 # Time zones of remote islands and stations ("Christmas", "Wake"): not where people ask from.
 _REMOTE_ZONES = ("Antarctica/", "Arctic/", "Indian/", "Pacific/")
 CITY_NOT_A_WORD = 200
@@ -76,8 +79,11 @@ class PlaceFinder:
             except (UnknownLocaleError, ValueError):
                 continue
             for code, name in locale.territories.items():
-                if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
-                    self._add(code, name, code in keep, inflected=True)
+                if len(code) != 2 or not code.isalpha() or code in _NOT_COUNTRIES:
+                    continue
+                if code not in keep and self._collides(code, name, langs):
+                    continue
+                self._add(code, name, code in keep, inflected=True)
             for zone, country in zones.items():
                 if country in _NOT_COUNTRIES or zone.startswith(_REMOTE_ZONES) or "/" not in zone:
                     continue
@@ -86,6 +92,20 @@ class PlaceFinder:
                 folded = " ".join(tokens(city))
                 if len(folded) >= CITY_MIN_LETTERS and (country in keep or folded not in common):
                     self._add(country, city, country in keep, inflected=country in keep)
+
+    @staticmethod
+    def _collides(code: str, name: str, langs: Iterable[str]) -> bool:
+        """Whether a short country name is a common word of a language that calls the country
+        otherwise: Icelandic "Mön" (the Isle of Man) is French "mon" (my); "Peru" is Peru."""
+        folded = " ".join(tokens(name))
+        if len(folded) > SHORT_NAME:
+            return False
+        for lang in langs:
+            if folded in common_words_of(lang, SHORT_NAME_NOT_A_WORD):
+                own = Locale.parse(lang).territories.get(code, "")
+                if " ".join(tokens(own)) != folded:
+                    return True
+        return False
 
     def _add(self, country: str, name: str, loose: bool, inflected: bool) -> None:
         words = tuple(tokens(name))

@@ -7,6 +7,7 @@ weight instead. Question words (who, when, where, how, what) are *not* here: the
 
 Public lists such as stopwords-iso were tried and rejected: they include content words
 ("work", "help", "home", "работа") that our questions depend on, and have no Icelandic.
+Adding a language means adding its function words and question words here.
 """
 
 from __future__ import annotations
@@ -48,6 +49,16 @@ _WORDS = {
     "ar": """في من الى على عن مع هذا هذه ذلك تلك هو هي هم هن انا انت انتم نحن كان كانت يكون
         ان او ثم لا هل قد لقد كل بعض التي الذي الذين عند لدي يا و ف ب ل به بها له لها لي
         اريد اعرف من فضلك مرحبا شكرا""",
+    "fr": """le la les l un une des du de d et ou mais si a à au aux en dans sur sous par pour
+        avec sans est sont était être avoir ai as avons avez ont je j me m moi tu te t toi il
+        elle on nous vous ils elles se s mon ma mes ton ta tes son sa ses notre nos votre vos
+        leur leurs ce c cet cette ces ça cela ceci qui que qu ne n pas plus y est-ce peut
+        peux puis-je pouvez veux voudrais aimerais savoir dire dis bonjour merci svp stp
+        très aussi encore déjà""",
+    "fa": """در به از با را که و یا اما اگر این آن ها های هم نیز برای تا بر است هست هستم هستی
+        هستیم هستید هستند بود بودم باشد شد شده من تو او ما شما آنها ایشان مرا مرو منو
+        خودم خود یک هر همه چند دیگر می نمی خواهم میخواهم میخوام میخواستم لطفا سلام ممنون
+        مرسی بگویید بگو بدانم بدونم""",
 }
 
 # Single digits say little on their own ("what is 2+2" is not about "Tampere 2.0"); longer
@@ -71,6 +82,8 @@ _QUESTION_WORDS = {
     "ru": "что кто когда где почему зачем как какои какая какие сколько куда откуда",
     "uk": "що хто коли де чому навіщо як якии яка які скільки куди",
     "ar": "ما ماذا من متي اين لماذا كيف اي كم",
+    "fr": "que quoi qui quand où ou pourquoi comment quel quelle quels quelles combien",
+    "fa": "چه چی چرا کی کجا چطور چگونه کدام چند آیا",
 }
 
 QUESTION_WORDS: frozenset[str] = frozenset(
