@@ -274,13 +274,22 @@ class Dialog:
         )
 
     def _answer(
-        self, entry: Entry, lang: str, with_buttons: bool = True, also: tuple[str, ...] = ()
+        self,
+        entry: Entry,
+        lang: str,
+        with_buttons: bool = True,
+        also: tuple[str, ...] = (),
+        ui_lang: str | None = None,
     ) -> Reply:
         """The answer message: question, answer, sources with dates, links, the unchecked
-        note; buttons for close or related questions (three at most), votes and topics."""
+        note; buttons for close or related questions (three at most), votes and topics.
+
+        `ui_lang`: the language of the buttons when it differs from the answer's ("Show in
+        English" shows one answer in English; the user's menus stay in their language)."""
         source = self.kb.source_language
         if entry.answer.get(lang) is None:
             lang = source
+        ui = ui_lang or lang
         t = Texts(self.kb, lang)
         paragraphs: list[Paragraph] = [
             (Span(entry.title(lang, source), "bold"),),
@@ -320,15 +329,15 @@ class Dialog:
         for related_id in offered[:3]:
             related = self.kb.entry(related_id)
             if related is not None:
-                label = _shorten(related.button(lang, source), BUTTON_LABEL_MAX)
-                rows.append((Button(label, actions.entry(related.id, lang)),))
+                label = _shorten(related.button(ui, source), BUTTON_LABEL_MAX)
+                rows.append((Button(label, actions.entry(related.id, ui)),))
         rows.append(
             (
-                Button("👍", actions.vote(entry.id, True, lang)),
-                Button("👎", actions.vote(entry.id, False, lang)),
+                Button("👍", actions.vote(entry.id, True, ui)),
+                Button("👎", actions.vote(entry.id, False, ui)),
             )
         )
-        last = [self._topics_button(lang)]
+        last = [self._topics_button(ui)]
         if unchecked:
             last.insert(0, Button(t("button_show_original"), actions.original(entry.id)))
         rows.append(tuple(last))
@@ -517,7 +526,8 @@ class Dialog:
                 return self._stale(lang)
             shown = self.kb.source_language if action.kind == "original" else lang
             details["entry"] = entry.id
-            return Outcome((self._answer(entry, shown),), kind="button", details=details)
+            reply = self._answer(entry, shown, ui_lang=lang)
+            return Outcome((reply,), kind="button", details=details)
         if action.kind == "topic":
             if self.kb.topic(action.target) is None:
                 return self._stale(lang)
