@@ -65,18 +65,18 @@ def _prepare(text: str) -> str:
 
 
 def _features(text: str) -> Counter[str]:
-    counts: Counter[str] = Counter()
+    """The word itself ("w:" + word) and its letters, letter pairs and triples, with a space
+    marking where the word starts and ends ("_ab", "ab_" become " a", "b ")."""
+    grams: list[str] = []
     for word in _WORD.findall(_prepare(text)):
         if word.isdigit():
             continue
-        counts["w:" + word] += 1
         padded = f" {word} "
-        for n in (1, 2, 3):
-            for i in range(len(padded) - n + 1):
-                gram = padded[i : i + n]
-                if gram.strip():
-                    counts[gram] += 1
-    return counts
+        grams.append("w:" + word)
+        grams.extend(word)  # single letters (the padding spaces are not features)
+        grams.extend(map("".join, zip(padded, padded[1:], strict=False)))
+        grams.extend(map("".join, zip(padded, padded[1:], padded[2:], strict=False)))
+    return Counter(grams)
 
 
 class LanguageModel:
