@@ -11,6 +11,7 @@ is known to use: their Telegram language or their `/language` choice.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -74,7 +75,7 @@ def _features(text: str) -> Counter[str]:
         padded = f" {word} "
         grams.append("w:" + word)
         grams.extend(word)  # single letters (the padding spaces are not features)
-        grams.extend(map("".join, zip(padded, padded[1:], strict=False)))
+        grams.extend(map("".join, itertools.pairwise(padded)))
         grams.extend(map("".join, zip(padded, padded[1:], padded[2:], strict=False)))
     return Counter(grams)
 

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+import wordfreq
 from wordfreq import top_n_list
 
 from bot.matching.params import COMMON_WORDS_PER_LANGUAGE
@@ -34,7 +35,11 @@ def _union(languages: tuple[str, ...], n: int) -> frozenset[str]:
 
 @lru_cache(maxsize=64)
 def _of(lang: str, n: int) -> frozenset[str]:
-    return frozenset(_folded(_top(lang, n)))
+    words = frozenset(_folded(_top(lang, n)))
+    # wordfreq keeps each language's whole frequency table; only these few words are needed.
+    wordfreq.get_frequency_dict.cache_clear()
+    wordfreq.get_frequency_list.cache_clear()
+    return words
 
 
 def _top(lang: str, n: int) -> list[str]:
