@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
-from telegram import Bot, Update
+from telegram import Bot, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, Defaults
 
 from bot.channels.telegram.handlers import TelegramChannel, set_commands
 from bot.channels.telegram.handoff import StaffDesk
@@ -55,6 +56,13 @@ def build_application(
 
     app = (
         builder.rate_limiter(rate_limiter or PatientRateLimiter())
+        # Every message is HTML built by `render` (escaped), and links never unfold a preview.
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
         .concurrent_updates(True)
         .post_init(on_startup)
         .build()

@@ -23,13 +23,12 @@ from telegram import (
     BotCommand,
     InlineQueryResultArticle,
     InputTextMessageContent,
-    LinkPreviewOptions,
     Message,
     MessageEntity,
     Update,
 )
 from telegram import User as TelegramUser
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
@@ -59,7 +58,6 @@ from bot.live import LiveKnowledge
 from bot.store import Store
 
 log = logging.getLogger(__name__)
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # Message kinds that are not text, named for the logs (never with content).
 UNSUPPORTED_KINDS = (
     "sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
@@ -191,8 +189,6 @@ class TelegramChannel:
                 description=result.description,
                 input_message_content=InputTextMessageContent(
                     to_messages(result.reply)[0],
-                    parse_mode=ParseMode.HTML,
-                    link_preview_options=NO_PREVIEW,
                 ),
             )
             for result in results
@@ -251,9 +247,7 @@ class TelegramChannel:
                 try:
                     await editable.edit_text(
                         chunks[0],
-                        parse_mode=ParseMode.HTML,
                         reply_markup=markup,
-                        link_preview_options=NO_PREVIEW,
                     )
                     continue
                 except BadRequest as exc:
@@ -267,9 +261,7 @@ class TelegramChannel:
                     await context.bot.send_message(
                         chat_id,
                         chunk,
-                        parse_mode=ParseMode.HTML,
                         reply_markup=markup if last else None,
-                        link_preview_options=NO_PREVIEW,
                         reply_to_message_id=reply_to.message_id
                         if reply_to is not None and reply_to.chat.type != ChatType.PRIVATE
                         else None,

@@ -22,8 +22,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any, Literal
 
-from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters, Update
-from telegram.constants import ParseMode
+from telegram import Bot, Message, ReplyParameters, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
@@ -34,7 +33,6 @@ from bot.live import LiveKnowledge
 from bot.store import Ticket, TicketStore
 
 log = logging.getLogger(__name__)
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # A user may send this many messages to the team at once, then one every REFILL_SECONDS.
 BURST = 5
 REFILL_SECONDS = 10.0
@@ -236,7 +234,6 @@ class StaffDesk:
             from_chat_id=message.chat_id,
             message_id=message.message_id,
             caption=escape(caption, quote=False),
-            parse_mode=ParseMode.HTML,
             **where,
         )
         return posted if posted is not None else copied.message_id
@@ -260,8 +257,12 @@ class StaffDesk:
                 for reply in outcome.to_user:
                     await self._send(context.bot, ticket.chat_id, reply, {})
                 if outcome.copy:
+                    # No caption is re-parsed: the staff's own caption and formatting go as sent.
                     await context.bot.copy_message(
-                        ticket.chat_id, from_chat_id=self.group_id, message_id=message.message_id
+                        ticket.chat_id,
+                        from_chat_id=self.group_id,
+                        message_id=message.message_id,
+                        parse_mode=None,
                     )
             except Forbidden:
                 await asyncio.to_thread(self.store.close_ticket, ticket.number)
@@ -315,8 +316,6 @@ class StaffDesk:
             sent = await bot.send_message(
                 chat_id,
                 chunk,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
                 **where,
             )
             first = sent.message_id if first is None else first
