@@ -21,6 +21,7 @@ from bot.dialog.crisis import (
 )
 from bot.dialog.handoff import COPYABLE, Handoff, HandoffOptions, HandoffStep, StepKind
 from bot.dialog.reply import Button, InlineResult, Outcome, Paragraph, Reply, Span, text
+from bot.dialog.sources import source_lines
 from bot.dialog.texts import COMMAND_TEXTS, HANDOFF_COMMAND_TEXTS, TextKey, Texts
 from bot.kb import Entry, KnowledgeBase
 from bot.languages import NATIVE_NAMES, as_lang
@@ -295,19 +296,9 @@ class Dialog:
             (Span(entry.title(lang, source), "bold"),),
             text(entry.answer.get(lang) or ""),
         ]
-        for article_id in entry.sources:
-            article = self.kb.articles.get(article_id)
-            if article is None:
-                continue
-            when = t.date(article)
-            tail = f" — {article.publisher}" + (f", {when}" if when else "")
-            paragraphs.append(
-                (
-                    Span(t("source_label") + " "),
-                    Span(article.title, "link", article.url),
-                    Span(tail),
-                )
-            )
+        sources = source_lines(entry, self.kb.articles, t)
+        if sources:
+            paragraphs.append(sources)
         if entry.links:
             spans: list[Span] = [Span(t("more_label") + " ")]
             for i, link in enumerate(entry.links):
