@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list every unchecked translation (by default: one line per language)",
     )
+    validate.add_argument(
+        "--stats",
+        action="store_true",
+        help="also print the content report: answer and label lengths, phone lines per answer "
+        "message, unchecked translations per language, entries per topic",
+    )
     validate.set_defaults(handler=_cmd_validate)
 
     schema = sub.add_parser(
@@ -181,6 +187,12 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     errors, warnings = len(result.report.errors), len(result.report.warnings)
     verdict = "OK" if errors == 0 else "FAILED"
     print(f"{verdict}: {root}: {result.stats.format()}; {errors} errors, {warnings} warnings")
+    if args.stats and result.kb is not None:
+        from bot.tools.stats import content_stats
+
+        print()
+        for line in content_stats(result.kb).render():
+            print(line)
     return 0 if errors == 0 else 1
 
 

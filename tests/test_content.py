@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -10,8 +11,11 @@ import pytest
 import yaml
 from rapidfuzz import fuzz
 
+from bot.dialog import Dialog, Press, Reply, User, actions
 from bot.kb import CONTRACT_TOPICS, KnowledgeBase
+from bot.matching import Matcher
 from bot.text import question_key
+from bot.tools.stats import content_stats, phone_lines
 from tests.conftest import FIXTURE, KNOWLEDGE, ROOT, SHARED, needs_shared
 
 # Every language config.yaml requires (a new language joins these checks when it is added there).
@@ -194,3 +198,61 @@ def test_committed_schemas_match_the_models(tmp_path: Path) -> None:
     for name, text in schema_texts().items():
         committed = (KNOWLEDGE / SCHEMA_DIR / name).read_text(encoding="utf-8")
         assert committed == text, f"{name} is stale: run `python -m bot schema`"
+
+
+# ---- what a reader sees: numbers, addresses, lengths --------------------------------------
+
+# Finnish writes dates with the month as a number (8.2.2018): the day and year stay numbers
+# everywhere, the month is a word in English.
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.\d{1,2}\.(\d{4})?")
+
+
+def _numbers(text: str) -> set[str]:
+    digits = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
+    return set(re.findall(r"\d+", NUMERIC_DATE.sub(r"\1 \2", digits)))
+
+
+def _english_numbers(text: str) -> set[str]:
+    found = _numbers(text)
+    # "2020-24" may be written in full in a translation; "around the clock" as "24 hours".
+    for century, _start, end in re.findall(r"\b(\d{2})(\d{2})[-–](\d{2})\b", text):
+        found.add(century + end)
+    if "around the clock" in text:
+        found.add("24")
+    return found
+
+
+def test_every_number_in_a_translation_is_in_the_english_answer(kb: KnowledgeBase) -> None:
+    source = kb.source_language
+    drift = [
+        (entry.id, lang, sorted(extra))
+        for entry in kb.entries
+        for lang in kb.languages
+        if (
+            extra := _numbers(entry.answer.get(lang) or "")
+            - _english_numbers(entry.answer.get(source) or "")
+        )
+    ]
+    assert drift == [], "a figure a translation has and the English answer has not"
+
+
+def test_every_address_a_reader_can_open_is_https(kb: KnowledgeBase) -> None:
+    urls = [a.url for a in kb.articles.values()]
+    urls += [link.url for entry in kb.entries for link in entry.links]
+    urls += [u for c in kb.contacts.values() for u in (c.url, c.chat) if u]
+    assert urls
+    assert [u for u in urls if not u.startswith("https://")] == []
+
+
+def test_labels_answers_and_source_lines_fit_a_phone(kb: KnowledgeBase, matcher: Matcher) -> None:
+    stats = {s.lang: s for s in content_stats(kb, matcher).languages}
+    assert set(stats) == set(kb.languages)
+    assert all(s.labels_over == 0 for s in stats.values()), "a button label would be cut"
+    assert stats[kb.source_language].answers_over == 0
+    # Sources take one short line per publisher (two phone lines at most), whatever the page.
+    dialog = Dialog(kb, matcher)
+    for entry in kb.entries:
+        reply = dialog.handle(Press(actions.entry(entry.id, "en")), User("en")).replies[0]
+        publishers = {kb.articles[a].publisher for a in entry.sources if a in kb.articles}
+        cited = Reply(tuple(p for p in reply.paragraphs if p[0].text.startswith("Source:")), "en")
+        assert phone_lines(cited) <= 2 * len(publishers) + (2 if entry.links else 0), entry.id

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.kb import KnowledgeBase, LoadResult, check_knowledge
-from tests.conftest import KNOWLEDGE, ROOT
+from tests.conftest import FIXTURE, KNOWLEDGE, ROOT
 
 # The languages the shipped knowledge has, but the source: all machine-translated for now.
 CHECKED_LANGUAGES = ("ar", "es", "fi", "is", "pl", "ru", "uk", "fa", "fr")
@@ -392,3 +392,16 @@ def test_a_long_error_list_is_cut_with_a_count_of_the_rest(knowledge_copy: Path)
     shown = report.render(errors_only=True, limit=20)
     assert shown[:20] == report.render(errors_only=True)[:20]
     assert shown[20:] == [f"… and {len(report.errors) - 20} more: run `python -m bot validate`"]
+
+
+def test_stats_report_measures_every_language_as_a_phone_shows_it() -> None:
+    result = run_validate(FIXTURE, "--stats")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("lang "))
+    assert "phone lines" in lines[header]
+    assert "unchecked" in lines[header]
+    rows = [line.split() for line in lines[header + 1 : header + 4]]
+    assert [row[0] for row in rows] == ["en", "ar", "uk"]
+    assert all(int(row[-3].split(".")[0]) >= 3 for row in rows), "title, answer and source"
+    assert any(line.startswith("entries per topic: ") for line in lines)

@@ -21,7 +21,7 @@ from bot.dialog.crisis import (
 )
 from bot.dialog.handoff import COPYABLE, Handoff, HandoffOptions, HandoffStep, StepKind
 from bot.dialog.reply import Button, InlineResult, Outcome, Paragraph, Reply, Span, text
-from bot.dialog.sources import source_lines
+from bot.dialog.sources import more_line, source_lines
 from bot.dialog.texts import COMMAND_TEXTS, HANDOFF_COMMAND_TEXTS, TextKey, Texts
 from bot.kb import Entry, KnowledgeBase
 from bot.languages import NATIVE_NAMES, as_lang
@@ -296,16 +296,12 @@ class Dialog:
             (Span(entry.title(lang, source), "bold"),),
             text(entry.answer.get(lang) or ""),
         ]
+        # Sources and further reading share one paragraph: a blank line is a phone line too.
         sources = source_lines(entry, self.kb.articles, t)
-        if sources:
-            paragraphs.append(sources)
-        if entry.links:
-            spans: list[Span] = [Span(t("more_label") + " ")]
-            for i, link in enumerate(entry.links):
-                if i:
-                    spans.append(Span(" · "))
-                spans.append(Span(link.title_in(lang, source), "link", link.url))
-            paragraphs.append(tuple(spans))
+        more = more_line(entry, lang, source, t)
+        cited = (*sources, Span("\n"), *more) if sources and more else sources + more
+        if cited:
+            paragraphs.append(cited)
         for contact_id in entry.contacts:
             contact = self.kb.contacts.get(contact_id)
             if contact is not None:

@@ -1,4 +1,5 @@
-"""How an answer cites its sources: one short line each, so the answer fits a phone screen.
+"""How an answer cites its sources and further reading: one short line each, so that the
+answer fits a phone screen.
 
 "Source: IOM Finland ↗, 5 November 2019", the link on the publisher's name. The page title
 stays in `articles.yaml` (and on the page itself): on a phone it took a third of the message.
@@ -39,4 +40,16 @@ def source_lines(entry: Entry, articles: Mapping[str, Article], t: Texts) -> Par
             when = t.date(article)
             if when:
                 spans.append(Span(", " + when))
+    return tuple(spans)
+
+
+def more_line(entry: Entry, lang: str, source: str, t: Texts) -> Paragraph:
+    """ "More: title · title", the entry's further reading, on a line of its own."""
+    if not entry.links:
+        return ()
+    spans: list[Span] = [Span(t("more_label") + " ")]
+    for number, link in enumerate(entry.links):
+        if number:
+            spans.append(Span(" · "))
+        spans.append(Span(link.title_in(lang, source), "link", link.url))
     return tuple(spans)
