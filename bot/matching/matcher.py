@@ -180,15 +180,7 @@ class Matcher:
             transliterated = self._transliterated(text, user_lang)
             foreign = None if transliterated else self.foreign.detect(text)
             if foreign is not None:
-                return Decision(
-                    query=text,
-                    status="language",
-                    entry=None,
-                    topic=None,
-                    raw_score=0.0,
-                    display_score=0,
-                    lang=foreign,
-                )
+                return _before_faq(text, "language", foreign)
         faq = replace(self._faq(asking_part(parts), user_lang, top), query=text)
         if not hits:
             if transliterated and user_lang is not None:
@@ -241,16 +233,7 @@ class Matcher:
             lang = self._reply_lang(
                 self.language_model.guess(text, prior=user_lang), user_lang, text
             )
-        return Decision(
-            query=text,
-            status="smalltalk",
-            entry=None,
-            topic=None,
-            raw_score=0.0,
-            display_score=0,
-            lang=lang,
-            talk=talk.kind,
-        )
+        return replace(_before_faq(text, "smalltalk", lang), talk=talk.kind)
 
     def _transliterated(self, text: str, user_lang: str | None) -> bool:
         """Whether `text` is the user's language in Latin letters ("kifak, bdi rou7 3ala
@@ -374,3 +357,16 @@ def _language_texts(kb: KnowledgeBase) -> dict[str, list[str]]:
         if locale is not None:
             texts[lang].extend(locale.strings.values())
     return texts
+
+
+def _before_faq(text: str, status: Status, lang: str) -> Decision:
+    """A decision taken before the FAQ is searched (small talk, a language we don't read)."""
+    return Decision(
+        query=text,
+        status=status,
+        entry=None,
+        topic=None,
+        raw_score=0.0,
+        display_score=0,
+        lang=lang,
+    )
