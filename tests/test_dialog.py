@@ -123,6 +123,8 @@ def test_unsupported_and_unknown(served: Served) -> None:
     assert sticker == says(kb, "en", "non_text_reply")
     unknown = d.handle(Command("nope"), User()).replies[0].plain_text()
     assert says(kb, "en", "unknown_command", command="/nope") in unknown
+    long = d.handle(Command("x" * 5000), User()).replies[0].plain_text()
+    assert says(kb, "en", "unknown_command", command="/" + "x" * 31 + "…") in long
 
 
 @pytest.mark.parametrize("where", ["shipped", "fixture"])

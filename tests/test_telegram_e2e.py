@@ -326,6 +326,13 @@ async def test_unknown_command_gets_help(running_bot: RunningBot) -> None:
     assert "/topics" in sent["text"]
 
 
+async def test_an_unknown_command_is_never_echoed_in_full(running_bot: RunningBot) -> None:
+    sent = await ask(running_bot, updates.command("/" + "😀" * 2000, lang="en"))
+    echoed = "/" + "😀" * 31 + "…"
+    assert html_says(running_bot.kb, "en", "unknown_command", command=echoed) in sent["text"]
+    assert len(sent["text"].encode("utf-16-le")) // 2 < 600
+
+
 async def test_edited_message_is_answered_again(running_bot: RunningBot) -> None:
     entry = running_bot.kb.entry("gcm-what")
     assert entry is not None
@@ -365,6 +372,8 @@ async def test_inline_mode_offers_answers_to_share(
     calls = await running_bot.api.wait_for("answerInlineQuery", 1)
     results = calls[-1]["results"]
     assert results, "inline mode should offer at least one answer"
+    # The results are in this user's language: Telegram must not cache them for others.
+    assert calls[-1]["is_personal"] in (True, "true")
     first = results[0]
     assert first["type"] == "article"
     assert first["title"] == entry.title(lang, "en")

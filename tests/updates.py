@@ -55,7 +55,9 @@ def command(
     value: str, uid: int = 111, lang: str | None = "en", group: bool = False
 ) -> dict[str, Any]:
     word = value.split(" ", 1)[0]
-    entities = [{"type": "bot_command", "offset": 0, "length": len(word)}]
+    # The Bot API counts offsets and lengths in UTF-16 code units.
+    length = len(word.encode("utf-16-le")) // 2
+    entities = [{"type": "bot_command", "offset": 0, "length": length}]
     return text(value, uid, lang, group, entities=entities)
 
 

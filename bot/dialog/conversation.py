@@ -394,7 +394,7 @@ class Dialog:
             reply = Reply(tuple(forgotten), after)
             return Outcome((reply,), forget=True, kind="command", details=details)
         reply = Reply(
-            (text(t("unknown_command", command="/" + name)), text(t("help_commands"))),
+            (text(t("unknown_command", command="/" + _echo(name))), text(t("help_commands"))),
             lang,
             ((self._topics_button(lang),),),
         )
@@ -635,3 +635,13 @@ def _clean(raw: str) -> str:
 
 def _shorten(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+# Telegram's own limit for a command's name; what a user typed is never echoed longer than this,
+# so no reply's length depends on their input.
+ECHO_MAX = 32
+
+
+def _echo(typed: str) -> str:
+    """What the user typed, shortened to ECHO_MAX characters with an ellipsis."""
+    return typed if len(typed) <= ECHO_MAX else typed[: ECHO_MAX - 1] + "…"

@@ -193,7 +193,8 @@ class TelegramChannel:
             )
             for result in results
         ]
-        await query.answer(articles, cache_time=300, is_personal=False)
+        # Results depend on the user's language: Telegram must not serve one user's to another.
+        await query.answer(articles, cache_time=300, is_personal=True)
         log.info("handled inline results=%d", len(articles))
 
     async def on_reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
