@@ -7,6 +7,7 @@ appears in a repr, a log line or an error message.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -17,6 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 if TYPE_CHECKING:
     from bot.matching.semantic import Embedder
 
+log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 
@@ -164,7 +166,14 @@ class Settings(BaseSettings):
 
 
 def load_settings(env_file: str | Path | None = ".env") -> Settings:
-    """Read the settings, turning validation errors into one line per bad variable."""
+    """Read the settings, turning validation errors into one line per bad variable.
+
+    An env file the process may not read is skipped with a warning, not a crash: under systemd
+    the file is root-only and systemd itself passes its settings in the environment.
+    """
+    if env_file is not None and not _readable(Path(env_file)):
+        log.warning("cannot read %s: settings come from the environment only", Path(env_file).name)
+        env_file = None
     try:
         return Settings(_env_file=env_file)
     except ValidationError as exc:
@@ -174,3 +183,14 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
             message = str(error.get("ctx", {}).get("error", error["msg"]))
             lines.append(f"setting {name}: {message}")
         raise SettingsError("; ".join(lines)) from None
+
+
+def _readable(path: Path) -> bool:
+    """Whether `path` is absent (nothing to read) or a file this process can read."""
+    try:
+        with path.open("rb"):
+            return True
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False

@@ -14,7 +14,7 @@ import pytest
 from bot.config import SettingsError, load_settings
 from bot.kb import KnowledgeBase
 from bot.logs import RedactSecrets
-from tests.conftest import ROOT, TOKEN
+from tests.conftest import FIXTURE, ROOT, TOKEN
 from tests.fakebotapi import FakeBotApi
 
 
@@ -80,6 +80,25 @@ def test_settings_come_from_a_dot_env_file(tmp_path: Path, monkeypatch: pytest.M
     assert TOKEN not in repr(settings)
     assert settings.admin_ids == frozenset({1, 2})
     assert settings.log_level == "DEBUG"
+
+
+def test_an_env_file_the_bot_may_not_read_is_skipped_with_one_line(tmp_path: Path) -> None:
+    # Under systemd the .env is root-only and systemd passes it in the environment; a file the
+    # process cannot read (here a directory, as tests run as root) must not crash the bot.
+    (tmp_path / ".env").mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "validate", "--errors-only", str(FIXTURE)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**env, "BOT_LOG_LEVEL": "INFO"},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "cannot read .env: settings come from the environment only" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_redaction_filter_hides_tokens_in_messages_and_tracebacks() -> None:

@@ -1,0 +1,52 @@
+"""The deployment files: what goes into an image, and how tightly systemd fences the bot."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import ROOT
+
+UNIT = ROOT / "deploy" / "migration-bot.service"
+
+
+def test_the_docker_build_context_leaves_out_secrets_and_state() -> None:
+    rules = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    # The token (.env), the user key and the database never reach an image layer.
+    assert {".env", "*.env", "*.key", "*.sqlite3", "data/"} <= set(rules)
+    assert "!.env.example" in rules
+
+
+def test_the_image_installs_dependencies_before_the_code_and_runs_as_a_numeric_user() -> None:
+    text = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    steps = [line for line in lines if re.match(r"^[A-Z]+ ", line)]
+    dependencies, code = text.index("pip install '.[semantic]'"), text.index("COPY bot ./bot")
+    assert dependencies < code, "a code edit must not reinstall the dependencies"
+    assert "USER 10001:10001" in steps
+    assert not any(s.startswith("VOLUME") and "knowledge" in s for s in steps)
+    assert any("BOT_WEBHOOK_LISTEN=0.0.0.0" in line for line in lines)
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+def test_the_systemd_unit_is_sandboxed() -> None:
+    result = subprocess.run(
+        ["systemd-analyze", "security", "--offline=true", str(UNIT)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    found = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
+    assert found is not None, result.stdout + result.stderr
+    assert float(found.group(1)) <= 3.0
+    unit = UNIT.read_text(encoding="utf-8")
+    assert "DynamicUser=yes" in unit
+    assert "UMask=0077" in unit
