@@ -44,6 +44,8 @@ def test_the_systemd_unit_is_sandboxed() -> None:
         timeout=60,
         check=False,
     )
+    if "offline" in result.stderr and "option" in result.stderr:
+        pytest.skip("this systemd-analyze has no --offline (systemd 250 or later needed)")
     found = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
     assert found is not None, result.stdout + result.stderr
     assert float(found.group(1)) <= 3.0
