@@ -302,10 +302,15 @@ class Dialog:
         cited = (*sources, Span("\n"), *more) if sources and more else sources + more
         if cited:
             paragraphs.append(cited)
+        # Contacts go one per line in one paragraph, like the sources.
+        contacts: list[Span] = []
         for contact_id in entry.contacts:
             contact = self.kb.contacts.get(contact_id)
             if contact is not None:
-                paragraphs.append(contact_line(contact, t))
+                contacts.extend((Span("\n"),) if contacts else ())
+                contacts.extend(contact_line(contact, t))
+        if contacts:
+            paragraphs.append(tuple(contacts))
         unchecked = lang in entry.unchecked
         if unchecked:
             paragraphs.append((Span(t("unchecked_note"), "italic"),))
