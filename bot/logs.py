@@ -6,14 +6,22 @@
 - Our own log lines never carry message text together with anything that identifies a user;
   handlers log the kind of update and the decision, not who sent what. python-telegram-bot
   prints whole updates at DEBUG, so its loggers never go below INFO.
+- The libraries' own error paths can quote an update (an exception raised while parsing one
+  carries its JSON: text, user id, username). Their records keep the message template, the
+  traceback's frames and the exception's class; the values and the exception's text are
+  withheld, at every level.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import traceback
 
 _TOKEN_SHAPE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
+# Loggers of the libraries that see updates and requests; ours are under "bot".
+THIRD_PARTY = ("telegram", "httpx", "httpcore", "asyncio")
+_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa]")
 
 
 class RedactSecrets(logging.Filter):
@@ -29,6 +37,8 @@ class RedactSecrets(logging.Filter):
         return _TOKEN_SHAPE.sub("<redacted>", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith(THIRD_PARTY):
+            _withhold_details(record)
         message = record.getMessage()
         cleaned = self.redact(message)
         if record.exc_info and record.exc_info[1] is not None:
@@ -39,6 +49,20 @@ class RedactSecrets(logging.Filter):
             record.exc_text = None
         record.msg, record.args = cleaned, None
         return True
+
+
+def _withhold_details(record: logging.LogRecord) -> None:
+    """Keep a library record's template, frames and exception class; drop what it quotes."""
+    text = str(record.msg)
+    if record.args:
+        text = _PLACEHOLDER.sub("…", text)
+    if record.exc_info and record.exc_info[1] is not None:
+        error = record.exc_info[1]
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        name = type(error).__name__
+        text += f"\nTraceback (most recent call last):\n{frames}{name} (details withheld)"
+    record.msg, record.args = text, None
+    record.exc_info, record.exc_text = None, None
 
 
 def configure(level: str, secrets: list[str] | None = None) -> RedactSecrets:

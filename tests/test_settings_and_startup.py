@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 
 from bot.config import SettingsError, load_settings
 from bot.kb import KnowledgeBase
-from bot.logs import RedactSecrets
+from bot.logs import RedactSecrets, configure
 from tests.conftest import FIXTURE, ROOT, TOKEN
 from tests.fakebotapi import FakeBotApi
 
@@ -117,6 +118,39 @@ def test_redaction_filter_hides_tokens_in_messages_and_tracebacks() -> None:
     redact.filter(record)
     assert TOKEN not in record.getMessage()
     assert "RuntimeError" in record.getMessage()
+
+
+def test_library_error_logs_keep_no_message_text_or_user_ids() -> None:
+    # The shape of python-telegram-bot's own error path: an update it cannot parse is quoted in
+    # the exception and in the log arguments. With BOT_LOG_LEVEL=DEBUG, none of it is written.
+    marker_text, marker_id, marker_name = "MARKER-TEXT-7f3a", "424242424", "marker_user_9"
+    update = {"message": {"text": marker_text, "from": {"id": marker_id, "username": marker_name}}}
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    try:
+        configure("DEBUG", [TOKEN])
+        try:
+            raise KeyError(f"cannot parse update {update}")
+        except KeyError:
+            logging.getLogger("telegram.ext.Updater").exception(
+                "Error while processing update %s: %r", marker_id, update
+            )
+        logging.getLogger("telegram.ext.Application").debug("update %s", update)
+        logging.getLogger("httpx").warning("HTTP request with %s", update)
+        logging.getLogger("bot.test").info("our own line %s", "stays whole")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    written = out.getvalue()
+    for marker in (marker_text, marker_id, marker_name):
+        assert marker not in written
+    assert "Error while processing update …: …" in written
+    assert "KeyError (details withheld)" in written
+    assert "test_settings_and_startup.py" in written, "the traceback's frames stay"
+    assert "our own line stays whole" in written
 
 
 async def test_run_with_a_rejected_token_exits_with_one_line(
