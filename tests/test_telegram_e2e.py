@@ -505,3 +505,20 @@ async def start_webhook_bot(
         secret_token="s3cret-token_1",
     )
     return RunningBot(app, api, store, live)
+
+
+async def test_answers_to_one_chat_keep_the_order_of_the_questions(
+    running_bot: RunningBot,
+) -> None:
+    api, kb = running_bot.api, running_bot.kb
+    entries = [e for e in kb.entries if e.topic != "help"][:4]
+    # The first answer's send is slow: later questions of the same chat wait for it.
+    api.fail("sendMessage", "slow", times=1, value=0.5)
+    before = len(api.sent())
+    for entry in entries:
+        api.push(updates.text(entry.questions.get("en")[0], uid=555, lang="en"))
+    api.push(updates.text(entries[0].questions.get("en")[0], uid=556, lang="en"))
+    sent = await api.wait_for("sendMessage", before + len(entries) + 1)
+    assert [m["chat_id"] for m in sent[before:]].count(556) == 1
+    mine = [m["text"] for m in sent[before:] if m["chat_id"] == 555]
+    assert [t.split("\n", 1)[0] for t in mine] == [html_title(e, "en") for e in entries]

@@ -16,6 +16,7 @@ from telegram.ext import Application, ContextTypes, Defaults
 
 from bot.channels.telegram.handlers import TelegramChannel, set_commands
 from bot.channels.telegram.handoff import StaffDesk
+from bot.channels.telegram.ordering import ChatOrderedProcessor
 from bot.channels.telegram.ratelimit import PatientRateLimiter
 from bot.config import Settings
 from bot.dialog import HandoffOptions
@@ -63,7 +64,8 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .concurrent_updates(True)
+        # Chats run concurrently; the updates of one chat keep their order.
+        .concurrent_updates(ChatOrderedProcessor())
         .post_init(on_startup)
         .build()
     )
