@@ -106,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.set_defaults(handler=_cmd_schema)
 
+    backup = sub.add_parser(
+        "backup",
+        help="copy the bot's database to a new file, also while the bot runs",
+        description="Copy the SQLite database (BOT_DATABASE_PATH) to FILE with SQLite's online "
+        "backup. The key file is not copied: keep it apart (see the README).",
+    )
+    backup.add_argument("file", type=Path, metavar="FILE")
+    backup.set_defaults(handler=_cmd_backup)
+
     match = sub.add_parser(
         "match",
         help="match questions from standard input (one per line)",
@@ -283,6 +292,26 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.channels.console import run_console
 
     return run_console(settings, _knowledge_dir(args, settings), user_lang=args.lang)
+
+
+def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store import SqliteStore, StoreError
+
+    source = settings.database_path
+    if not source.is_file():
+        print(f"error: no database at {source} (BOT_DATABASE_PATH)", file=sys.stderr)
+        return 1
+    try:
+        store = SqliteStore(source)
+        try:
+            store.backup(args.file)
+        finally:
+            store.close()
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"backed up {source} to {args.file} (the key file {source.name}.key is not included)")
+    return 0
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:

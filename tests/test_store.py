@@ -3,8 +3,11 @@ hand-off's tickets keep nothing that identifies a user once they are closed."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -192,3 +195,62 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None
     assert store.feedback() == {"iceland-work": (3, 1)}
     assert store.open_ticket(USER, CHAT, "en")[0].number == 1
     store.close()
+
+
+def _backup(database: Path, target: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "backup", str(target)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**env, "BOT_DATABASE_PATH": str(database)},
+        timeout=60,
+        check=False,
+    )
+
+
+def test_backup_copies_the_state_while_the_bot_runs_and_leaves_the_key_out(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "state" / "bot.sqlite3"
+    running = SqliteStore(database)  # the bot, still running during the backup
+    running.set_language(1001, "ar")
+    running.add_feedback("iom-what", 1)
+    target = tmp_path / "backups" / "monday.sqlite3"
+    target.parent.mkdir()
+    result = _backup(database, target, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "is not included" in result.stdout
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert list(target.parent.iterdir()) == [target], "no key file next to the backup"
+    copy = sqlite3.connect(target)
+    assert copy.execute("SELECT lang FROM user_language").fetchall() == [("ar",)]
+    copy.close()
+    # Restored next to the original key, the copy serves the same users.
+    restored = tmp_path / "restored" / "bot.sqlite3"
+    restored.parent.mkdir()
+    restored.write_bytes(target.read_bytes())
+    (restored.parent / "bot.sqlite3.key").write_bytes(
+        (database.parent / "bot.sqlite3.key").read_bytes()
+    )
+    again = SqliteStore(restored)
+    assert again.get_language(1001) == "ar"
+    assert again.feedback() == running.feedback()
+    again.close()
+    running.close()
+
+
+def test_backup_never_overwrites_and_says_what_is_missing(tmp_path: Path) -> None:
+    database = tmp_path / "bot.sqlite3"
+    missing = _backup(database, tmp_path / "b.sqlite3", tmp_path)
+    assert missing.returncode == 1
+    assert f"no database at {database}" in missing.stderr
+    SqliteStore(database).close()
+    existing = tmp_path / "b.sqlite3"
+    existing.write_text("keep me")
+    refused = _backup(database, existing, tmp_path)
+    assert refused.returncode == 1
+    assert "exists: choose a new file" in refused.stderr
+    assert existing.read_text() == "keep me"
+    assert "Traceback" not in refused.stderr + missing.stderr
