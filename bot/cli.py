@@ -10,10 +10,12 @@ import argparse
 import re
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.tools.targets import Targets
 
 if TYPE_CHECKING:
     from bot.kb import KnowledgeBase
@@ -151,15 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
         "play this Telegram language for every case (default: none, so the reply "
         "language must come from the text)",
     )
-    evaluate.add_argument("--min-correct", type=float, default=0.0, metavar="F")
-    evaluate.add_argument("--max-wrong", type=float, default=1.0, metavar="F")
-    evaluate.add_argument("--min-reachable", type=float, default=0.0, metavar="F")
-    evaluate.add_argument("--max-false-answer", type=float, default=1.0, metavar="F")
-    evaluate.add_argument("--min-language", type=float, default=0.0, metavar="F")
-    evaluate.add_argument("--min-crisis", type=float, default=0.0, metavar="F")
-    evaluate.add_argument("--max-false-alarm", type=float, default=1.0, metavar="F")
-    evaluate.add_argument("--min-smalltalk", type=float, default=0.0, metavar="F")
-    evaluate.add_argument("--min-unsupported", type=float, default=0.0, metavar="F")
+    for gate in fields(Targets):
+        option = "--" + gate.name.replace("_", "-")
+        evaluate.add_argument(option, type=float, default=gate.default, metavar="F")
     evaluate.set_defaults(handler=_cmd_eval)
     return parser
 
@@ -269,22 +265,12 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.tools.evaluate import Targets, run_eval
+    from bot.tools.evaluate import run_eval
 
     matcher = _matcher(args, settings)
     if matcher is None:
         return 1
-    targets = Targets(
-        min_correct=args.min_correct,
-        max_wrong=args.max_wrong,
-        min_reachable=args.min_reachable,
-        max_false_answer=args.max_false_answer,
-        min_language=args.min_language,
-        min_crisis=args.min_crisis,
-        max_false_alarm=args.max_false_alarm,
-        min_smalltalk=args.min_smalltalk,
-        min_unsupported=args.min_unsupported,
-    )
+    targets = Targets(**{gate.name: getattr(args, gate.name) for gate in fields(Targets)})
     return run_eval(matcher, args.file, sys.stdout, targets, user_lang=args.lang)
 
 

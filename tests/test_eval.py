@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from bot.matching import Matcher
-from bot.tools.evaluate import Targets, run_eval
+from bot.tools.evaluate import run_eval
+from bot.tools.targets import Targets
 from tests.conftest import FIXTURE, ROOT, SHARED, needs_shared
 
 DEV = SHARED / "eval" / "dev.yaml"

@@ -398,8 +398,9 @@ class Dialog:
                 forgotten.append(text(t_after("forget_handoff", number=str(user.ticket))))
             reply = Reply(tuple(forgotten), after)
             return Outcome((reply,), forget=True, kind="command", details=details)
+        echoed = "/" + _shorten(name, ECHO_MAX)
         reply = Reply(
-            (text(t("unknown_command", command="/" + _echo(name))), text(t("help_commands"))),
+            (text(t("unknown_command", command=echoed)), text(t("help_commands"))),
             lang,
             ((self._topics_button(lang),),),
         )
@@ -645,8 +646,3 @@ def _shorten(value: str, limit: int) -> str:
 # Telegram's own limit for a command's name; what a user typed is never echoed longer than this,
 # so no reply's length depends on their input.
 ECHO_MAX = 32
-
-
-def _echo(typed: str) -> str:
-    """What the user typed, shortened to ECHO_MAX characters with an ellipsis."""
-    return typed if len(typed) <= ECHO_MAX else typed[: ECHO_MAX - 1] + "…"

@@ -24,6 +24,7 @@ from typing import Any, TextIO
 import yaml
 
 from bot.matching import Decision, Matcher
+from bot.tools.targets import Targets
 
 SPECIAL = ("crisis", "smalltalk", "language")
 
@@ -40,21 +41,6 @@ class Case:
     @property
     def accepted(self) -> frozenset[str]:
         return self.accept | ({self.expect} if self.expect else set())
-
-
-@dataclass(frozen=True)
-class Targets:
-    """The gates `eval` enforces (exit status 1 when one is missed)."""
-
-    min_correct: float = 0.0
-    max_wrong: float = 1.0
-    min_reachable: float = 0.0
-    max_false_answer: float = 1.0
-    min_language: float = 0.0
-    min_crisis: float = 0.0
-    max_false_alarm: float = 1.0
-    min_smalltalk: float = 0.0
-    min_unsupported: float = 0.0
 
 
 @dataclass

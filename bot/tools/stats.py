@@ -27,13 +27,8 @@ ANSWER_MAX_SOURCE = 350
 
 def phone_lines(reply: Reply, width: int = PHONE_WIDTH) -> int:
     """How many lines of `width` characters the message takes; links show their text only."""
-    count = 0
-    for number, paragraph in enumerate(reply.paragraphs):
-        if number:
-            count += 1
-        for line in "".join(span.text for span in paragraph).split("\n"):
-            count += max(1, len(textwrap.wrap(line, width)))
-    return count
+    # plain_text separates paragraphs with a blank line, which a phone shows as a line too.
+    return sum(max(1, len(textwrap.wrap(line, width))) for line in reply.plain_text().split("\n"))
 
 
 @dataclass(frozen=True)
