@@ -292,14 +292,21 @@ class Dialog:
             lang = source
         ui = ui_lang or lang
         t = Texts(self.kb, lang)
+        # The question heads the answer's own paragraph, and sources, further reading and the
+        # unchecked note share one: on a phone every blank line costs a line of the screen.
         paragraphs: list[Paragraph] = [
-            (Span(entry.title(lang, source), "bold"),),
-            text(entry.answer.get(lang) or ""),
+            (
+                Span(entry.title(lang, source), "bold"),
+                Span("\n"),
+                *text(entry.answer.get(lang) or ""),
+            ),
         ]
-        # Sources and further reading share one paragraph: a blank line is a phone line too.
-        sources = source_lines(entry, self.kb.articles, t)
-        more = more_line(entry, lang, source, t)
-        cited = (*sources, Span("\n"), *more) if sources and more else sources + more
+        unchecked = lang in entry.unchecked
+        cited = _lines(
+            source_lines(entry, self.kb.articles, t),
+            more_line(entry, lang, source, t),
+            (Span(t("unchecked_note"), "italic"),) if unchecked else (),
+        )
         if cited:
             paragraphs.append(cited)
         # Contacts go one per line in one paragraph, like the sources.
@@ -311,9 +318,6 @@ class Dialog:
                 contacts.extend(contact_line(contact, t))
         if contacts:
             paragraphs.append(tuple(contacts))
-        unchecked = lang in entry.unchecked
-        if unchecked:
-            paragraphs.append((Span(t("unchecked_note"), "italic"),))
         if not with_buttons:
             return Reply(tuple(paragraphs), lang)
         rows: list[tuple[Button, ...]] = []
@@ -631,6 +635,16 @@ class Dialog:
 
 
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u2028\u2029\ufeff]")
+
+
+def _lines(*parts: Paragraph) -> Paragraph:
+    """The non-empty parts as one paragraph, a line each."""
+    joined: list[Span] = []
+    for part in parts:
+        if part:
+            joined.extend((Span("\n"),) if joined else ())
+            joined.extend(part)
+    return tuple(joined)
 
 
 def _clean(raw: str) -> str:
