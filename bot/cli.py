@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import fields
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,6 +117,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("file", type=Path, metavar="FILE")
     backup.set_defaults(handler=_cmd_backup)
+
+    report = sub.add_parser(
+        "report",
+        help="what people asked and what to add: counts, votes, unanswered questions",
+        description="Summarise the bot's counts (per day, language and status), the votes per "
+        "entry and the questions users chose to send, grouped by similarity with a phrasing "
+        "to paste into the YAML. Reads BOT_DATABASE_PATH; never shows who asked.",
+    )
+    report.add_argument("--days", type=int, default=7, help="the last N days (default 7)")
+    report.add_argument("--until", type=_iso_day, help="the last day (YYYY-MM-DD; default today)")
+    report.add_argument("--html", type=Path, metavar="FILE", help="also write a page with charts")
+    _knowledge_option(report)
+    report.set_defaults(handler=_cmd_report)
 
     match = sub.add_parser(
         "match",
@@ -278,6 +292,54 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.channels.console import run_console
 
     return run_console(settings, _knowledge_dir(args, settings), user_lang=args.lang)
+
+
+def _iso_day(value: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (YYYY-MM-DD)") from None
+
+
+def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.kb import KnowledgeError, load_knowledge
+    from bot.report import Period, summarize
+    from bot.report.page import report_page
+    from bot.report.render import report_lines
+    from bot.store import SqliteStore, StoreError
+
+    source = settings.database_path
+    if not source.is_file():
+        print(f"error: no database at {source} (BOT_DATABASE_PATH)", file=sys.stderr)
+        return 1
+    if args.days < 1:
+        print("error: --days must be 1 or more", file=sys.stderr)
+        return 2
+    until = date.fromisoformat(args.until) if args.until else datetime.now(UTC).date()
+    try:
+        store = SqliteStore(source, retention_days=settings.unanswered_days)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        summary = summarize(store, Period.last(args.days, until))
+    finally:
+        store.close()
+    try:
+        # Only to say where a suggested phrasing goes; the report works without it.
+        kb = load_knowledge(_knowledge_dir(args, settings))
+    except KnowledgeError:
+        kb = None
+    for line in report_lines(summary, kb):
+        print(line)
+    if args.html is not None:
+        try:
+            args.html.write_text(report_page(summary, kb), encoding="utf-8")
+        except OSError as exc:
+            print(f"error: cannot write {args.html}: {exc.strerror}", file=sys.stderr)
+            return 1
+        print(f"\nwrote {args.html}")
+    return 0
 
 
 def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:

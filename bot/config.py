@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     reload_seconds: float = Field(default=30.0, ge=0, validation_alias="BOT_RELOAD_SECONDS")
     semantic: Literal["auto", "on", "off"] = Field(default="auto", validation_alias="BOT_SEMANTIC")
     operator_name: str | None = Field(default=None, validation_alias="BOT_OPERATOR_NAME")
+    # How long a question a user chose to send to the team is kept (the privacy notice says so).
+    unanswered_days: int = Field(default=90, ge=1, le=3650, validation_alias="BOT_UNANSWERED_DAYS")
 
     @field_validator("token", mode="after")
     @classmethod

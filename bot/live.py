@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.dialog import Dialog, HandoffOptions
+from bot.dialog.held import HeldQuestions
 from bot.kb import (
     KnowledgeBase,
     KnowledgeError,
@@ -43,15 +44,25 @@ class Served:
         embedder: Embedder | None = None,
         operator: str | None = None,
         handoff: HandoffOptions | None = None,
+        held: HeldQuestions | None = None,
+        retention_days: int = 90,
     ) -> Served:
         """`operator`: who runs the bot (BOT_OPERATOR_NAME), named when users ask;
-        `handoff`: the hand-off to a person is set up (BOT_MODERATOR_CHAT_ID)."""
+        `handoff`: the hand-off to a person is set up (BOT_MODERATOR_CHAT_ID); `held` and
+        `retention_days`: the questions waiting for consent, and how long a sent one is kept."""
         matcher = Matcher(kb, embedder=embedder)
-        return cls(kb, matcher, Dialog(kb, matcher, operator=operator, handoff=handoff))
+        return cls(kb, matcher, Dialog(kb, matcher, operator, handoff, held, retention_days))
 
-    def with_dialog(self, operator: str | None, handoff: HandoffOptions | None) -> Served:
+    def with_dialog(
+        self,
+        operator: str | None,
+        handoff: HandoffOptions | None,
+        held: HeldQuestions | None = None,
+        retention_days: int = 90,
+    ) -> Served:
         """The same knowledge and matcher with a dialog of these options (cheap)."""
-        return Served(self.kb, self.matcher, Dialog(self.kb, self.matcher, operator, handoff))
+        dialog = Dialog(self.kb, self.matcher, operator, handoff, held, retention_days)
+        return Served(self.kb, self.matcher, dialog)
 
 
 @dataclass(frozen=True)
@@ -84,20 +95,26 @@ class LiveKnowledge:
         served: Served | None = None,
         operator: str | None = None,
         handoff: HandoffOptions | None = None,
+        retention_days: int = 90,
     ) -> None:
         """Load `root`, or start from `served` when it was already built from `root` with
-        `embedder` (tests share one immutable set between many bots)."""
+        `embedder` (tests share one immutable set between many bots). Questions waiting for
+        the user's consent outlive a reload."""
         if served is not None and served.kb.root != root:
             raise ValueError(f"the served knowledge was built from {served.kb.root}, not {root}")
         self.root = root
         self.embedder = embedder
         self.operator = operator
         self.handoff = handoff
+        self.held = HeldQuestions()
+        self.retention_days = retention_days
         self._lock = threading.Lock()
         self._current = (
-            served.with_dialog(operator, handoff)
+            served.with_dialog(operator, handoff, self.held, retention_days)
             if served is not None
-            else Served.build(load_knowledge(root), embedder, operator, handoff)
+            else Served.build(
+                load_knowledge(root), embedder, operator, handoff, self.held, retention_days
+            )
         )
         self._seen = self._current.kb.fingerprint
 
@@ -124,7 +141,14 @@ class LiveKnowledge:
                     len(result.report.errors),
                 )
                 return ReloadResult(changed=True, ok=False, report=result.report)
-            self._current = Served.build(result.kb, self.embedder, self.operator, self.handoff)
+            self._current = Served.build(
+                result.kb,
+                self.embedder,
+                self.operator,
+                self.handoff,
+                self.held,
+                self.retention_days,
+            )
             log.info(
                 "knowledge reloaded: %d entries, languages %s",
                 len(result.kb.entries),
@@ -138,11 +162,14 @@ def open_live(
     embedder: Embedder | None,
     operator: str | None = None,
     handoff: HandoffOptions | None = None,
+    retention_days: int = 90,
 ) -> LiveKnowledge | None:
     """The live knowledge of `root` for a channel starting up; on errors, print them to
     stderr with a one-line verdict and return None (the caller exits with status 1)."""
     try:
-        return LiveKnowledge(root, embedder, operator=operator, handoff=handoff)
+        return LiveKnowledge(
+            root, embedder, operator=operator, handoff=handoff, retention_days=retention_days
+        )
     except KnowledgeError as exc:
         for line in exc.report.render(errors_only=True):
             print(line, file=sys.stderr)

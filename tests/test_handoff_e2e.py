@@ -480,7 +480,7 @@ async def test_an_unreachable_staff_group_is_said_honestly(
 
 
 def test_the_schema_has_a_version_for_tickets() -> None:
-    assert "CREATE TABLE ticket" in MIGRATIONS[-1]
+    assert any("CREATE TABLE ticket" in step for step in MIGRATIONS)
 
 
 async def test_two_messages_at_once_open_one_ticket(staffed: RunningBot) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from bot.channels.state import record
 from bot.config import Settings
 from bot.dialog import Button, Command, Event, Outcome, Press, Reply, TextMessage, User
 from bot.dialog.reply import RIGHT_TO_LEFT_MARK
@@ -92,12 +93,7 @@ class ConsoleChat:
         self.out.flush()
 
     def apply(self, outcome: Outcome) -> None:
-        if outcome.set_language:
-            self.store.set_language(CONSOLE_USER, outcome.set_language)
-        if outcome.forget:
-            self.store.forget(CONSOLE_USER)
-        if outcome.feedback:
-            self.store.add_feedback(*outcome.feedback)
+        record(self.store, outcome, CONSOLE_USER)
 
     def run(self, lines: Iterable[str], interactive: bool) -> None:
         served = self.live.current
@@ -129,7 +125,9 @@ def _client_language(explicit: str | None) -> str | None:
 
 
 def run_console(settings: Settings, knowledge: Path, user_lang: str | None) -> int:
-    live = open_live(knowledge, settings.embedder(), settings.operator_name)
+    live = open_live(
+        knowledge, settings.embedder(), settings.operator_name, None, settings.unanswered_days
+    )
     if live is None:
         return 1
     kb = live.current.kb

@@ -27,10 +27,13 @@ ActionKind = Literal[
     "langmenu",
     "handoff",
     "handoff_cancel",
+    "send",
 ]
 
 _LANG = r"[a-z]{2}"
 _ID = ID_WORD
+# The token of a held question (`held.HeldQuestions`): secrets.token_urlsafe(6).
+_TOKEN = r"[A-Za-z0-9_-]{8}"
 _PATTERNS: dict[ActionKind, re.Pattern[str]] = {
     "entry": re.compile(rf"e:({_ID}):({_LANG})"),
     "original": re.compile(rf"o:({_ID})"),
@@ -38,10 +41,11 @@ _PATTERNS: dict[ActionKind, re.Pattern[str]] = {
     "menu": re.compile(rf"m:({_LANG})"),
     "language": re.compile(rf"l:({_LANG})"),
     "langmenu": re.compile(rf"L:({_LANG})"),
-    "none": re.compile(rf"n:({_LANG})"),
+    "none": re.compile(rf"n:({_LANG})(?::({_TOKEN}))?"),
     "vote": re.compile(rf"v:([+-]):({_ID}):({_LANG})"),
     "handoff": re.compile(rf"h:({_LANG})"),
     "handoff_cancel": re.compile(rf"hx:({_LANG})"),
+    "send": re.compile(rf"q:({_TOKEN}):({_LANG})"),
 }
 
 
@@ -79,8 +83,14 @@ def language_menu(lang: str) -> str:
     return _checked(f"L:{lang}")
 
 
-def none_of_these(lang: str) -> str:
-    return _checked(f"n:{lang}")
+def none_of_these(lang: str, held: str | None = None) -> str:
+    """ "None of these"; `held`: the question's token, so "I don't know" can offer to send it."""
+    return _checked(f"n:{lang}:{held}" if held else f"n:{lang}")
+
+
+def send_question(held: str, lang: str) -> str:
+    """ "Send this question to the team (anonymously)"."""
+    return _checked(f"q:{held}:{lang}")
 
 
 def handoff(lang: str) -> str:
@@ -112,6 +122,10 @@ def parse(data: str | None) -> Action | None:
             return Action(kind, groups[0], groups[1])
         if kind == "original":
             return Action(kind, groups[0])
+        if kind == "none":
+            return Action(kind, groups[1] or "", groups[0])
+        if kind == "send":
+            return Action(kind, groups[0], groups[1])
         return Action(kind, lang=groups[0])
     return None
 

@@ -20,6 +20,7 @@ from bot.dialog.crisis import (
     pick_referrals,
 )
 from bot.dialog.handoff import COPYABLE, Handoff, HandoffOptions, HandoffStep, StepKind
+from bot.dialog.held import HOLD_SECONDS, HeldQuestions
 from bot.dialog.reply import Button, InlineResult, Outcome, Paragraph, Reply, Span, text
 from bot.dialog.sources import more_line, source_lines
 from bot.dialog.texts import COMMAND_TEXTS, HANDOFF_COMMAND_TEXTS, TextKey, Texts
@@ -87,14 +88,20 @@ class Dialog:
         matcher: Matcher,
         operator: str | None = None,
         handoff: HandoffOptions | None = None,
+        held: HeldQuestions | None = None,
+        retention_days: int = 90,
     ) -> None:
         """`operator`: who runs this bot (from configuration), named when users ask.
         `handoff`: the hand-off to a person is set up (a staff group exists); without it
-        nothing about it is shown."""
+        nothing about it is shown. `held`: unanswered questions waiting for the user's
+        consent to send them (kept across knowledge reloads); `retention_days`: how long a sent
+        question is kept, as the privacy notice says."""
         self.kb = kb
         self.matcher = matcher
         self.operator = operator
         self.handoff = Handoff(kb, handoff) if handoff is not None else None
+        self.held = held if held is not None else HeldQuestions()
+        self.retention_days = retention_days
 
     def commands(self) -> dict[str, TextKey]:
         """The commands of the menu, each with the text that describes it."""
@@ -190,6 +197,11 @@ class Dialog:
                     details["kind"] = decision.crisis[0]
                 details["entry"] = entry.id
                 return Outcome((reply,), kind="question", details=details)
+        # Held (scrubbed, in memory) in case the user chooses to send it to the team, with the
+        # entries that came near enough to be suggested (a hint for the maintainers).
+        floor = self.matcher.thresholds.suggest
+        near = tuple(c.entry for c in decision.candidates[:3] if c.score >= floor)
+        held = self.held.hold(question, lang, near)
         if decision.status == "suggest" and decision.suggestions:
             rows: list[tuple[Button, ...]] = []
             for suggestion in decision.suggestions:
@@ -197,13 +209,15 @@ class Dialog:
                 if entry is not None:
                     label = _shorten(entry.button(lang, self.kb.source_language), BUTTON_LABEL_MAX)
                     rows.append((Button(label, actions.entry(entry.id, lang)),))
-            rows.append((Button(t("button_none_of_these"), actions.none_of_these(lang)),))
+            rows.append((Button(t("button_none_of_these"), actions.none_of_these(lang, held)),))
             reply = Reply((text(t("did_you_mean")),), lang, tuple(rows))
             return Outcome((reply,), kind="question", details=details)
-        reply = self._dont_know(decision.countries, lang, user)
+        reply = self._dont_know(decision.countries, lang, user, held)
         return Outcome((reply,), kind="question", details=details)
 
-    def _dont_know(self, countries: tuple[str, ...], lang: str, user: User) -> Reply:
+    def _dont_know(
+        self, countries: tuple[str, ...], lang: str, user: User, held: str | None = None
+    ) -> Reply:
         """An honest "I don't know" that says what the bot covers and where to ask instead:
         the help topic for Finland, Sweden and Iceland, the referral contacts (the country
         the question names first), a person when the hand-off is on, the topics."""
@@ -213,7 +227,12 @@ class Dialog:
         if referrals:
             paragraphs.append(text(t("none_where_to_ask")))
             paragraphs.extend(contact_line(contact, t) for contact in referrals)
-        return Reply(tuple(paragraphs), lang, self._help_rows(lang, user))
+        rows = self._help_rows(lang, user)
+        if held is not None and self.held.peek(held) is not None:
+            # The team learns what people need only from those who choose to tell it.
+            send = Button(t("button_send_question"), actions.send_question(held, lang))
+            rows = ((send,), *rows)
+        return Reply(tuple(paragraphs), lang, rows)
 
     def _unsupported(self, code: str) -> Reply:
         """One line in the language the bot does not read (else in the source language): it
@@ -388,7 +407,16 @@ class Dialog:
         if name == "language":
             return Outcome((self._language_menu(lang),), kind="command", details=details)
         if name == "privacy":
-            privacy = [text(t("privacy"))]
+            privacy = [
+                text(t("privacy")),
+                text(
+                    t(
+                        "privacy_sent",
+                        days=str(self.retention_days),
+                        minutes=str(HOLD_SECONDS // 60),
+                    )
+                ),
+            ]
             if on:
                 privacy.append(text(t("privacy_handoff")))
             privacy.append(text(t("privacy_telegram")))
@@ -516,7 +544,7 @@ class Dialog:
         if action is None:
             return self._stale(menu_lang)
         lang = action.lang if action.lang in self.kb.languages else menu_lang
-        details: dict[str, str] = {"button": action.kind}
+        details: dict[str, str] = {"button": action.kind, "lang": lang}
         if action.kind == "entry" or action.kind == "original":
             entry = self.kb.entry(action.target)
             if entry is None:
@@ -546,8 +574,10 @@ class Dialog:
         if action.kind in ("handoff", "handoff_cancel"):
             return self._handoff_press(action.kind, lang, user, details)
         if action.kind == "none":
-            reply = replace(self._dont_know((), lang, user), edit=True)
+            reply = replace(self._dont_know((), lang, user, action.target or None), edit=True)
             return Outcome((reply,), kind="button", details=details)
+        if action.kind == "send":
+            return self._send_question(action.target, lang, details)
         # A vote: counted without saying who voted, thanked with a notice.
         if self.kb.entry(action.target) is None:
             return self._stale(lang)
@@ -556,6 +586,24 @@ class Dialog:
             (),
             notice=t("feedback_thanks"),
             feedback=(action.target, action.vote),
+            kind="button",
+            details=details,
+        )
+
+    def _send_question(self, token: str, lang: str, details: dict[str, str]) -> Outcome:
+        """The user agreed: the held question goes to the store (once), without who sent it."""
+        t = Texts(self.kb, lang)
+        question = self.held.take(token)
+        if question is None:
+            minutes = str(HOLD_SECONDS // 60)
+            reply = Reply((text(t("question_expired", minutes=minutes)),), lang)
+            return Outcome((reply,), kind="button", details={**details, "sent": "expired"})
+        days = str(self.retention_days)
+        reply = Reply((text(t("question_sent", days=days)),), lang, ((self._topics_button(lang),),))
+        return Outcome(
+            (reply,),
+            notice=t("feedback_thanks"),
+            send_question=question,
             kind="button",
             details=details,
         )

@@ -13,6 +13,7 @@ from bot.languages import RIGHT_TO_LEFT
 
 if TYPE_CHECKING:
     from bot.dialog.handoff import HandoffStep
+    from bot.dialog.held import HeldQuestion
 
 Style = Literal["plain", "bold", "italic", "link"]
 # Put before a right-to-left paragraph so that a line starting with a number or a Latin name
@@ -86,6 +87,8 @@ class Outcome:
     set_language: str | None = None
     forget: bool = False
     feedback: tuple[str, int] | None = None
+    # A question the user chose to send to the team: scrubbed, without who sent it.
+    send_question: HeldQuestion | None = None
     # The hand-off to a person: a step the channel takes (open a ticket, send to it...).
     handoff: HandoffStep | None = None
     # For logs and statistics, never with the message text.

@@ -7,7 +7,10 @@ Stored, and nothing else (the privacy notice says the same):
 - with the hand-off to a person on, each ticket (number, state, language, times, where it is
   in the staff group) and, only while it is open, the user's keyed hash and their chat id
   sealed with the key (see `tickets`); a user who pressed "Talk to a person" is remembered by
-  the keyed hash for an hour. No message text, ever. /forget erases the user's ticket.
+  the keyed hash for an hour. /forget erases the user's ticket;
+- counts per day, language, status and entry, and the questions users chose to send to the
+  team, scrubbed, without any user id, for `retention_days` (see `usage`). No other message
+  text, ever.
 
 The HMAC key lives in a separate file next to the database (`<db>.key`, mode 600), so a
 leaked database alone does not reveal which Telegram accounts used the bot.
@@ -33,6 +36,13 @@ from bot.store.tickets import (
     TicketStore,
     seal_chat,
     unseal_chat,
+)
+from bot.store.usage import (
+    DEFAULT_RETENTION_DAYS,
+    Count,
+    SentQuestion,
+    days_before,
+    today,
 )
 
 # Each step upgrades the schema by one version; the file's `user_version` says where it is.
@@ -67,6 +77,25 @@ MIGRATIONS: tuple[str, ...] = (
         since INTEGER NOT NULL
     );
     """,
+    # 3: what maintainers learn from use: counts, and the questions users chose to send.
+    """
+    CREATE TABLE usage_count (
+        day TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        status TEXT NOT NULL,
+        entry_id TEXT NOT NULL DEFAULT '',
+        n INTEGER NOT NULL,
+        PRIMARY KEY (day, lang, status, entry_id)
+    );
+    CREATE TABLE sent_question (
+        number INTEGER PRIMARY KEY,
+        day TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        text TEXT NOT NULL,
+        nearest TEXT NOT NULL
+    );
+    CREATE INDEX sent_question_day ON sent_question (day);
+    """,
 )
 _TICKET_COLUMNS = (
     "number, state, lang, opened_at, closed_at, user_key, chat_ref, topic_id, root_message_id"
@@ -88,6 +117,24 @@ class Store(Protocol):
 
     def feedback(self) -> dict[str, tuple[int, int]]: ...
 
+    def count(self, lang: str, status: str, entry: str = "") -> None:
+        """One more of `status` today in `lang` (for `entry`)."""
+        ...
+
+    def counts(self, since: str, until: str) -> list[Count]:
+        """The counts of the days from `since` to `until` (ISO dates, both included)."""
+        ...
+
+    def add_sent_question(self, lang: str, text: str, nearest: tuple[str, ...]) -> None:
+        """Keep a question the user chose to send (`text` already scrubbed), dated today."""
+        ...
+
+    def sent_questions(self, since: str, until: str) -> list[SentQuestion]: ...
+
+    def purge(self) -> int:
+        """Delete the sent questions older than the retention period; how many went."""
+        ...
+
 
 class BotStore(Store, TicketStore, Protocol):
     """What the Telegram channel needs: the user state and, for the hand-off, tickets."""
@@ -96,9 +143,17 @@ class BotStore(Store, TicketStore, Protocol):
 class MemoryStore:
     """The same behaviour without a file: for the console chat and tests."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.time,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+    ) -> None:
+        self.clock = clock
+        self.retention_days = retention_days
         self._languages: dict[int, str] = {}
         self._feedback: dict[str, tuple[int, int]] = {}
+        self._counts: dict[tuple[str, str, str, str], int] = {}
+        self._sent: list[SentQuestion] = []
 
     def get_language(self, user_id: int) -> str | None:
         return self._languages.get(user_id)
@@ -116,13 +171,41 @@ class MemoryStore:
     def feedback(self) -> dict[str, tuple[int, int]]:
         return dict(self._feedback)
 
+    def count(self, lang: str, status: str, entry: str = "") -> None:
+        key = (today(self.clock()), lang, status, entry)
+        self._counts[key] = self._counts.get(key, 0) + 1
+
+    def counts(self, since: str, until: str) -> list[Count]:
+        return [Count(*key, n) for key, n in sorted(self._counts.items())
+                if since <= key[0] <= until]  # fmt: skip
+
+    def add_sent_question(self, lang: str, text: str, nearest: tuple[str, ...]) -> None:
+        self.purge()
+        self._sent.append(SentQuestion(today(self.clock()), lang, text, nearest))
+
+    def sent_questions(self, since: str, until: str) -> list[SentQuestion]:
+        return [q for q in self._sent if since <= q.day <= until]
+
+    def purge(self) -> int:
+        oldest = days_before(today(self.clock()), self.retention_days)
+        kept = [q for q in self._sent if q.day >= oldest]
+        gone = len(self._sent) - len(kept)
+        self._sent = kept
+        return gone
+
 
 class SqliteStore:
     """`Store` and `TicketStore` on a SQLite file. Safe to share between threads."""
 
-    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: Path,
+        clock: Callable[[], float] = time.time,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+    ) -> None:
         self.path = path
         self.clock = clock
+        self.retention_days = retention_days
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._key = _load_key(path.with_name(path.name + ".key"))
@@ -131,6 +214,7 @@ class SqliteStore:
             self._db.execute("PRAGMA busy_timeout=5000")
             self._lock = threading.Lock()
             self._migrate()
+            self.purge()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the database {path}: {exc}") from exc
 
@@ -200,6 +284,54 @@ class SqliteStore:
         with self._lock:
             rows = self._db.execute("SELECT entry_id, up, down FROM feedback").fetchall()
         return {str(e): (int(u), int(d)) for e, u, d in rows}
+
+    # ---- what use teaches (counts and sent questions, see `usage`) -------------------------
+
+    def count(self, lang: str, status: str, entry: str = "") -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO usage_count (day, lang, status, entry_id, n) VALUES (?, ?, ?, ?, 1) "
+                "ON CONFLICT(day, lang, status, entry_id) DO UPDATE SET n = n + 1",
+                (today(self.clock()), lang, status, entry),
+            )
+
+    def counts(self, since: str, until: str) -> list[Count]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT day, lang, status, entry_id, n FROM usage_count "
+                "WHERE day BETWEEN ? AND ? ORDER BY day, lang, status, entry_id",
+                (since, until),
+            ).fetchall()
+        return [Count(str(d), str(lang), str(s), str(e), int(n)) for d, lang, s, e, n in rows]
+
+    def add_sent_question(self, lang: str, text: str, nearest: tuple[str, ...]) -> None:
+        day = today(self.clock())
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO sent_question (day, lang, text, nearest) VALUES (?, ?, ?, ?)",
+                (day, lang, text, " ".join(nearest)),
+            )
+            self._db.execute(
+                "DELETE FROM sent_question WHERE day < ?",
+                (days_before(day, self.retention_days),),
+            )
+
+    def sent_questions(self, since: str, until: str) -> list[SentQuestion]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT day, lang, text, nearest FROM sent_question "
+                "WHERE day BETWEEN ? AND ? ORDER BY number",
+                (since, until),
+            ).fetchall()
+        return [
+            SentQuestion(str(d), str(lang), str(t), tuple(str(n).split())) for d, lang, t, n in rows
+        ]
+
+    def purge(self) -> int:
+        oldest = days_before(today(self.clock()), self.retention_days)
+        with self._lock:
+            cursor = self._db.execute("DELETE FROM sent_question WHERE day < ?", (oldest,))
+        return cursor.rowcount
 
     # ---- tickets (TicketStore) ------------------------------------------------------------
 

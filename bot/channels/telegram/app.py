@@ -109,12 +109,16 @@ def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -
     assert settings.token is not None
     configure(settings.log_level, [settings.token.get_secret_value(), secret or ""])
     live = open_live(
-        knowledge, settings.embedder(), settings.operator_name, handoff_options(settings)
+        knowledge,
+        settings.embedder(),
+        settings.operator_name,
+        handoff_options(settings),
+        settings.unanswered_days,
     )
     if live is None:
         return 1
     try:
-        store = SqliteStore(settings.database_path)
+        store = SqliteStore(settings.database_path, retention_days=settings.unanswered_days)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -17,6 +17,7 @@ import asyncio
 import logging
 import traceback
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from telegram import (
     Bot,
@@ -40,6 +41,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.state import record
 from bot.channels.telegram.handoff import StaffDesk
 from bot.channels.telegram.render import keyboard, to_messages
 from bot.dialog import (
@@ -55,9 +57,13 @@ from bot.dialog import (
 )
 from bot.dialog.texts import Texts
 from bot.live import LiveKnowledge
+from bot.report import Period, summarize
+from bot.report.render import stats_message
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+# What /stats covers: a week, short enough for a chat message.
+STATS_DAYS = 7
 # Message kinds that are not text, named for the logs (never with content).
 UNSUPPORTED_KINDS = (
     "sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
@@ -85,6 +91,7 @@ class TelegramChannel:
         if self.desk is not None:
             self.desk.register(app)
         app.add_handler(CommandHandler("reload", self.on_reload))
+        app.add_handler(CommandHandler("stats", self.on_stats))
         app.add_handler(CommandHandler(list(COMMANDS), self.on_command))
         app.add_handler(MessageHandler(filters.COMMAND, self.on_command))
         app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
@@ -110,14 +117,9 @@ class TelegramChannel:
         """Apply the state changes; returns the replies to send (the dialog's, then those the
         hand-off adds once a ticket exists)."""
         replies = outcome.replies
-        if who is not None and outcome.set_language:
-            await asyncio.to_thread(self.store.set_language, who.id, outcome.set_language)
-        if who is not None and outcome.forget:
-            if self.desk is not None:
-                await self.desk.forget(who.id, bot)
-            await asyncio.to_thread(self.store.forget, who.id)
-        if outcome.feedback:
-            await asyncio.to_thread(self.store.add_feedback, *outcome.feedback)
+        if who is not None and outcome.forget and self.desk is not None:
+            await self.desk.forget(who.id, bot)
+        await asyncio.to_thread(record, self.store, outcome, who.id if who is not None else None)
         if who is not None and outcome.handoff is not None and self.desk is not None:
             replies += await self.desk.apply(outcome.handoff, who.id, message, bot)
         detail = " ".join(f"{k}={v}" for k, v in sorted(outcome.details.items()))
@@ -209,6 +211,19 @@ class TelegramChannel:
         result = await asyncio.to_thread(self.live.reload)
         lines = [result.summary(), *result.report.render(errors_only=True, limit=20)]
         await context.bot.send_message(message.chat_id, "\n".join(lines))
+
+    async def on_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The last 7 days in a few lines, for admins (counts only, as `bot report`)."""
+        message = update.effective_message
+        who = update.effective_user
+        if message is None:
+            return
+        if who is None or who.id not in self.admins:
+            await self._run(update, context, Command("stats"))
+            return
+        today = datetime.now(UTC).date()
+        summary = await asyncio.to_thread(summarize, self.store, Period.last(STATS_DAYS, today))
+        await context.bot.send_message(message.chat_id, stats_message(summary))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
