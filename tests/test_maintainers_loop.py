@@ -77,7 +77,7 @@ def text_from(user: int = USER, value: str = DONT_KNOW) -> dict[str, Any]:
 
 def every_value(path: Path) -> list[str]:
     """Every value of every column of every table, as text."""
-    found = []
+    found: list[str] = []
     with sqlite3.connect(path) as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         for table in tables:
