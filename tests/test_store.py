@@ -68,6 +68,7 @@ def test_the_file_holds_no_user_id(tmp_path: Path) -> None:
             "sqlite_sequence",
             "usage_count",
             "sent_question",
+            "handled_update",
         }
     key_file = path.with_name("bot.sqlite3.key")
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -193,7 +194,7 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None
         db.execute("INSERT INTO feedback VALUES ('iceland-work', 3, 1)")
         db.execute("PRAGMA user_version=1")
     store = SqliteStore(path)
-    assert store.schema_version == len(MIGRATIONS) == 3
+    assert store.schema_version == len(MIGRATIONS) == 4
     assert store.feedback() == {"iceland-work": (3, 1)}
     assert store.open_ticket(USER, CHAT, "en")[0].number == 1
     store.close()

@@ -8,6 +8,8 @@ Stored, and nothing else (the privacy notice says the same):
   in the staff group) and, only while it is open, the user's keyed hash and their chat id
   sealed with the key (see `tickets`); a user who pressed "Talk to a person" is remembered by
   the keyed hash for an hour. /forget erases the user's ticket;
+- the ids of the Telegram updates handled in the last day (numbers Telegram gives each
+  update, not users), so that a restart answers nothing twice;
 - counts per day, language, status and entry, and the questions users chose to send to the
   team, scrubbed, without any user id, for `retention_days` (see `usage`). No other message
   text, ever.
@@ -96,6 +98,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX sent_question_day ON sent_question (day);
     """,
+    # 4: the ids of the Telegram updates already handled, for a day (see delivery.py).
+    """
+    CREATE TABLE handled_update (
+        update_id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL
+    );
+    CREATE INDEX handled_update_at ON handled_update (at);
+    """,
 )
 _TICKET_COLUMNS = (
     "number, state, lang, opened_at, closed_at, user_key, chat_ref, topic_id, root_message_id"
@@ -137,7 +147,12 @@ class Store(Protocol):
 
 
 class BotStore(Store, TicketStore, Protocol):
-    """What the Telegram channel needs: the user state and, for the hand-off, tickets."""
+    """What the Telegram channel needs: the user state, for the hand-off tickets, and the
+    updates already handled (at-least-once delivery)."""
+
+    def mark_handled(self, update_id: int) -> None: ...
+
+    def handled_since(self, seconds: float) -> set[int]: ...
 
 
 class MemoryStore:
@@ -332,6 +347,26 @@ class SqliteStore:
         with self._lock:
             cursor = self._db.execute("DELETE FROM sent_question WHERE day < ?", (oldest,))
         return cursor.rowcount
+
+    # ---- updates already handled (bot/channels/telegram/delivery.py) -----------------------
+
+    def mark_handled(self, update_id: int) -> None:
+        now = self._now()
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO handled_update (update_id, at) VALUES (?, ?)",
+                (update_id, now),
+            )
+            if update_id % 1000 == 0:
+                # Telegram keeps an update a day at most: older ids are never seen again.
+                self._db.execute("DELETE FROM handled_update WHERE at < ?", (now - 86400,))
+
+    def handled_since(self, seconds: float) -> set[int]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT update_id FROM handled_update WHERE at >= ?", (self._now() - seconds,)
+            ).fetchall()
+        return {int(row[0]) for row in rows}
 
     # ---- tickets (TicketStore) ------------------------------------------------------------
 

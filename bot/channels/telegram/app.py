@@ -12,12 +12,14 @@ from urllib.parse import urlparse
 from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import Application, ContextTypes, Defaults
+from telegram.ext import Application, ContextTypes, Defaults, ExtBot
+from telegram.request import HTTPXRequest
 
+from bot.channels.telegram.delivery import DeliveryLedger, DurableUpdater
 from bot.channels.telegram.handlers import TelegramChannel, set_commands
 from bot.channels.telegram.handoff import StaffDesk
 from bot.channels.telegram.ordering import ChatOrderedProcessor
-from bot.channels.telegram.ratelimit import PatientRateLimiter
+from bot.channels.telegram.ratelimit import READ_TIMEOUT, PatientRateLimiter
 from bot.config import Settings
 from bot.dialog import HandoffOptions
 from bot.live import LiveKnowledge, open_live
@@ -43,10 +45,23 @@ def build_application(
     """`live` must be opened with `handoff_options(settings)`, so that its dialog offers
     the hand-off exactly when there is a staff group."""
     assert settings.token is not None
-    builder = Application.builder().token(settings.token.get_secret_value())
-    base = settings.api_base()
-    if base is not None:
-        builder = builder.base_url(base).base_file_url(base.removesuffix("/bot") + "/file/bot")
+    base = settings.api_base() or "https://api.telegram.org/bot"
+    bot = ExtBot(
+        settings.token.get_secret_value(),
+        base_url=base,
+        base_file_url=base.removesuffix("/bot") + "/file/bot",
+        # Every message is HTML built by `render` (escaped), and links never unfold a preview.
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        rate_limiter=rate_limiter or PatientRateLimiter(),
+        # A slow answer is waited for rather than sent again (see ratelimit.py).
+        request=HTTPXRequest(connection_pool_size=256, read_timeout=READ_TIMEOUT),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+    )
+    updates: asyncio.Queue[object] = asyncio.Queue()
+    ledger = DeliveryLedger(store)
     desk = None
     if settings.moderator_chat_id is not None:
         desk = StaffDesk(live, store, settings.moderator_chat_id)
@@ -56,16 +71,12 @@ def build_application(
         await set_commands(app, live)
 
     app = (
-        builder.rate_limiter(rate_limiter or PatientRateLimiter())
-        # Every message is HTML built by `render` (escaped), and links never unfold a preview.
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
+        Application.builder()
+        # The bot and the update queue come with the updater. Polling confirms an update to
+        # Telegram only once it is handled (delivery.py).
+        .updater(DurableUpdater(bot, updates, ledger))
         # Chats run concurrently; the updates of one chat keep their order.
-        .concurrent_updates(ChatOrderedProcessor())
+        .concurrent_updates(ChatOrderedProcessor(on_done=ledger.done))
         .post_init(on_startup)
         .build()
     )

@@ -1,9 +1,12 @@
-"""A rate limiter that also rides out network trouble, so a Telegram fault loses no reply.
+"""A rate limiter that also rides out network trouble: no reply lost, none sent twice.
 
 `AIORateLimiter` keeps us under Telegram's flood limits and retries after a 429 (RetryAfter)
-when `max_retries` is set. On top of it, time-outs, dropped connections and 5xx answers
-(`NetworkError`, but not `BadRequest`, which is its subclass and means our request was wrong)
-are retried with exponential back-off.
+when `max_retries` is set. On top of it, with exponential back-off, what cannot have been
+delivered is retried: a connection that was never made (refused, connect or pool time-out) and
+an error answer from the server (5xx). A request that went out and got no answer (a read or
+write time-out, a connection dropped mid-way) may have been carried out: it is retried only for
+methods that are safe to repeat (`SAFE_TO_REPEAT`); a message is never sent blindly twice.
+Read time-outs are long (`READ_TIMEOUT`), so a slow answer arrives instead of timing out.
 """
 
 from __future__ import annotations
@@ -13,13 +16,39 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import httpx
 from telegram.constants import FloodLimit
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
 
 JSON = bool | dict[str, Any] | list[dict[str, Any]]
+
+# Seconds to wait for Telegram's answer to a request that went out: a stalled answer (seen for
+# 10 s in fault runs) is waited for, because repeating a send that may have arrived doubles it.
+READ_TIMEOUT = 30.0
+# Methods that change nothing, or that Telegram refuses to do twice: safe to send again after an
+# answer that never came.
+SAFE_TO_REPEAT = frozenset({
+    "getMe", "getChat", "getUpdates", "getWebhookInfo", "setMyCommands", "deleteWebhook",
+    "setWebhook", "answerCallbackQuery", "answerInlineQuery", "closeForumTopic",
+})  # fmt: skip
+# httpx errors raised before the request reached Telegram.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def not_delivered(exc: NetworkError) -> bool:
+    """True when the request cannot have been carried out: never sent, or refused by a 5xx."""
+    cause = exc.__cause__
+    if isinstance(cause, _NOT_SENT):
+        return True
+    if isinstance(exc, TimedOut):
+        # The request went out and the answer did not come back in time.
+        return False
+    # An answer from the server (5xx; its cause is the page that was not JSON), or the
+    # connection failed mid-way (an httpx cause: it may have arrived).
+    return cause is None or isinstance(cause, TelegramError)
 
 
 class PatientRateLimiter(AIORateLimiter):
@@ -60,6 +89,14 @@ class PatientRateLimiter(AIORateLimiter):
                 )
             except NetworkError as exc:
                 if isinstance(exc, BadRequest) or attempt == self.network_retries:
+                    raise
+                if not not_delivered(exc) and endpoint not in SAFE_TO_REPEAT:
+                    log.warning(
+                        "Telegram gave no answer to %s (%s); not repeated, as it may have been "
+                        "carried out",
+                        endpoint,
+                        type(exc.__cause__ or exc).__name__,
+                    )
                     raise
                 log.warning(
                     "Telegram %s on %s (attempt %d); retrying in %.1f s",

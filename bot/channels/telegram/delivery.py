@@ -1,0 +1,193 @@
+"""At-least-once delivery with long polling: an update is confirmed to Telegram only once it
+has been handled, a restart never handles one twice, and one unreadable update stops nothing.
+
+Telegram forgets the updates before the `offset` of the next getUpdates: that is how a bot
+confirms them. python-telegram-bot's own updater confirms every fetched update at the next
+fetch, before it is handled, so a crash loses what was fetched and not yet answered. Here:
+- `DeliveryLedger` keeps the offset behind the oldest update still being handled, and records
+  each handled update id in the store (for a day: Telegram keeps updates 24 hours), so that the
+  updates a crash left unconfirmed are handled again, except those already answered;
+- `DurableUpdater` fetches the raw JSON and reads each update on its own: one that cannot be
+  read (a Bot API server newer or older than the library) is logged once with its id and the
+  error class, counted, confirmed and skipped, while every other update is handled.
+
+A crash between a reply being sent and its update being recorded (milliseconds) can send that
+reply once more after the restart: at least once, never lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dtm
+import logging
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from telegram import Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Updater
+from telegram.warnings import PTBUserWarning
+
+log = logging.getLogger(__name__)
+# The raw call is deliberate: Bot.get_updates reads all updates at once, and one it cannot read
+# fails them all (and the library fetches the same batch again, forever).
+warnings.filterwarnings("ignore", message="Please use .Bot.getUpdates.", category=PTBUserWarning)
+
+# How long handled update ids are remembered: Telegram keeps an unconfirmed update for a day.
+REMEMBER_SECONDS = 24 * 3600
+# After a fetch that brought nothing new (only updates still being handled), wait this long:
+# Telegram answers at once while unconfirmed updates exist, so polling again would spin.
+BUSY_WAIT = 0.2
+
+
+class HandledStore(Protocol):
+    def mark_handled(self, update_id: int) -> None: ...
+
+    def handled_since(self, seconds: float) -> set[int]: ...
+
+
+class DeliveryLedger:
+    """Fetched, in-flight and handled update ids, and the offset that confirms the handled."""
+
+    def __init__(
+        self,
+        store: HandledStore | None = None,
+        on_poison: Callable[[], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.on_poison = on_poison
+        self._in_flight: set[int] = set()
+        self._handled: set[int] = store.handled_since(REMEMBER_SECONDS) if store else set()
+        self._next = 0
+
+    @property
+    def offset(self) -> int:
+        """Confirm everything before the oldest update still being handled."""
+        if self._in_flight:
+            return min(self._in_flight)
+        return self._next
+
+    def is_new(self, update_id: int) -> bool:
+        self._next = max(self._next, update_id + 1)
+        return update_id not in self._in_flight and update_id not in self._handled
+
+    def started(self, update_id: int) -> None:
+        self._in_flight.add(update_id)
+
+    def done(self, update_id: int) -> None:
+        """The update was handled (answered, or failed in its handler and was logged)."""
+        self._in_flight.discard(update_id)
+        self._handled.add(update_id)
+        if self.store is not None:
+            self.store.mark_handled(update_id)
+        # Ids below the offset will never come back: memory stays bounded.
+        floor = self.offset
+        if len(self._handled) > 10_000:
+            self._handled = {i for i in self._handled if i >= floor}
+
+    def poison(self, update_id: int) -> None:
+        self.done(update_id)
+        if self.on_poison is not None:
+            self.on_poison()
+
+
+class DurableUpdater(Updater):
+    """python-telegram-bot's `Updater` with the polling loop above (webhooks unchanged)."""
+
+    def __init__(self, bot: Any, update_queue: asyncio.Queue[object], ledger: DeliveryLedger):
+        super().__init__(bot, update_queue)
+        self.ledger = ledger
+        self._task: asyncio.Task[None] | None = None
+
+    async def start_polling(
+        self,
+        poll_interval: float = 0.0,
+        timeout: dtm.timedelta | float = 10,  # noqa: ASYNC109 - the long poll, as Updater's
+        bootstrap_retries: int = 0,
+        allowed_updates: Sequence[str] | None = None,
+        drop_pending_updates: bool | None = None,
+        error_callback: Any = None,
+    ) -> asyncio.Queue[object]:
+        if self.running:
+            raise RuntimeError("This Updater is already running!")
+        if not self._initialized:
+            raise RuntimeError("This Updater was not initialized via `Updater.initialize`!")
+        # Makes sure no webhook is set (and drops pending updates only when asked).
+        await self._bootstrap(
+            bootstrap_retries,
+            drop_pending_updates=drop_pending_updates,
+            webhook_url="",
+            allowed_updates=None,
+        )
+        seconds = timeout.total_seconds() if isinstance(timeout, dtm.timedelta) else timeout
+        self._running = True
+        self._task = asyncio.create_task(
+            self._poll(int(seconds), list(allowed_updates or []), poll_interval),
+            name="DurableUpdater:poll",
+        )
+        return self.update_queue
+
+    async def stop(self) -> None:
+        if not self.running:
+            raise RuntimeError("This Updater is not running!")
+        self._running = False
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self._stop_httpd()
+
+    async def _poll(self, wait: int, allowed: list[str], interval: float) -> None:
+        delay = 1.0
+        while self.running:
+            try:
+                raw = await self.bot.do_api_request(
+                    "getUpdates",
+                    api_kwargs={
+                        "offset": self.ledger.offset,
+                        "timeout": wait,
+                        "allowed_updates": allowed,
+                    },
+                    read_timeout=wait + 10,
+                )
+            except InvalidToken:
+                log.error("Telegram refused the token; polling stops")
+                raise
+            except TelegramError as exc:
+                log.warning("getUpdates failed (%s); trying again in %.0f s",
+                            type(exc).__name__, delay)  # fmt: skip
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            delay = 1.0
+            fresh = await self._queue(raw if isinstance(raw, list) else [])
+            if not fresh:
+                await asyncio.sleep(BUSY_WAIT if raw else interval)
+            elif interval:
+                await asyncio.sleep(interval)
+
+    async def _queue(self, raw: list[Any]) -> int:
+        """Read and queue each new update; returns how many were queued."""
+        queued = 0
+        for data in raw:
+            update_id = data.get("update_id") if isinstance(data, dict) else None
+            if not isinstance(update_id, int):
+                log.error("an update without an update_id was skipped")
+                continue
+            if not self.ledger.is_new(update_id):
+                continue
+            try:
+                update = Update.de_json(data, self.bot)
+            except Exception as exc:  # any reading error: skip this update only
+                # The id and the class only: the exception's text quotes the update.
+                log.error("update %d could not be read (%s); skipped", update_id,
+                          type(exc).__name__)  # fmt: skip
+                self.ledger.poison(update_id)
+                continue
+            self.ledger.started(update_id)
+            await self.update_queue.put(update)
+            queued += 1
+        return queued
