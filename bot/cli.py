@@ -131,6 +131,38 @@ def build_parser() -> argparse.ArgumentParser:
     _knowledge_option(report)
     report.set_defaults(handler=_cmd_report)
 
+    translations = sub.add_parser(
+        "translations",
+        help="export one language's FAQ texts to a PO file for translators, and import it back",
+        description="The translators' round trip. `export` writes the questions, labels, answers "
+        "and phrasings of every entry (and the topics' names) in one language as a gettext PO "
+        "file, the English beside each, for Poedit, Lokalize or Weblate; unchecked translations "
+        "are marked fuzzy. `import` writes the edited texts back into the YAML, marks as "
+        "checked every entry none of whose messages is fuzzy any more, and writes nothing if "
+        "the result does not validate.",
+    )
+    steps = translations.add_subparsers(title="steps", metavar="STEP", required=True)
+    export = steps.add_parser(
+        "export",
+        help="write the PO file of one language",
+        description="Write FILE (a gettext PO file) with every text of the FAQ and the topics in "
+        "the language CODE, the English as msgid; entries still unchecked in CODE are fuzzy.",
+    )
+    export.add_argument("--lang", required=True, metavar="CODE", help="a language of config.yaml")
+    export.add_argument("file", type=Path, metavar="FILE")
+    _knowledge_option(export)
+    export.set_defaults(handler=_cmd_translations_export)
+    load = steps.add_parser(
+        "import",
+        help="write a translated PO file back into the YAML",
+        description="Write the texts of FILE that differ from the YAML back into it (comments "
+        "and order kept) and remove the language from `unchecked` where none of an entry's "
+        "messages is fuzzy. The result is validated first: on any error nothing is written.",
+    )
+    load.add_argument("file", type=Path, metavar="FILE")
+    _knowledge_option(load)
+    load.set_defaults(handler=_cmd_translations_import)
+
     match = sub.add_parser(
         "match",
         help="match questions from standard input (one per line)",
@@ -360,6 +392,26 @@ def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(f"backed up {source} to {args.file} (the key file {source.name}.key is not included)")
     return 0
+
+
+def _cmd_translations_export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.tools.translations import TranslationError, export_po
+
+    try:
+        return export_po(_knowledge_dir(args, settings), args.lang, args.file, sys.stdout)
+    except TranslationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _cmd_translations_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.tools.translations import TranslationError, import_po
+
+    try:
+        return import_po(_knowledge_dir(args, settings), args.file, sys.stdout, sys.stderr)
+    except TranslationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:

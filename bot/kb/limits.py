@@ -9,6 +9,8 @@ from bot.kb.models import Article, Entry
 TELEGRAM_MESSAGE_LIMIT = 4096
 # A button label longer than this is cut on a phone screen.
 LABEL_MAX = 40
+# Answer bodies in the source language are written to fit this (translations run longer).
+ANSWER_MAX_SOURCE = 350
 
 # Room kept for what the dialog adds around an answer: the question as a heading, the
 # "Source:" label and a localized date, and the unchecked-translation note.

@@ -15,14 +15,12 @@ from dataclasses import dataclass
 
 from bot.dialog import Dialog, Press, Reply, User, actions
 from bot.kb import KnowledgeBase
-from bot.kb.limits import LABEL_MAX
+from bot.kb.limits import ANSWER_MAX_SOURCE, LABEL_MAX
 from bot.matching import Matcher
 
 # About what a phone shows in Telegram at the default text size, in characters and lines.
 PHONE_WIDTH = 38
 PHONE_SCREEN = 12
-# Answer bodies in the source language are written to fit this (translations run longer).
-ANSWER_MAX_SOURCE = 350
 
 
 def phone_lines(reply: Reply, width: int = PHONE_WIDTH) -> int:
