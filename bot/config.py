@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     reload_seconds: float = Field(default=30.0, ge=0, validation_alias="BOT_RELOAD_SECONDS")
     semantic: Literal["auto", "on", "off"] = Field(default="auto", validation_alias="BOT_SEMANTIC")
     operator_name: str | None = Field(default=None, validation_alias="BOT_OPERATOR_NAME")
+    # /healthz and /metrics for operators, on a port of their own (off when unset).
+    metrics_port: int | None = Field(
+        default=None, ge=0, le=65535, validation_alias="BOT_METRICS_PORT"
+    )
+    metrics_listen: str = Field(default="127.0.0.1", validation_alias="BOT_METRICS_LISTEN")
+    log_format: Literal["text", "json"] = Field(default="text", validation_alias="BOT_LOG_FORMAT")
     # How long a question a user chose to send to the team is kept (the privacy notice says so).
     unanswered_days: int = Field(default=90, ge=1, le=3650, validation_alias="BOT_UNANSWERED_DAYS")
 

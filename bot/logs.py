@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import traceback
@@ -65,13 +66,35 @@ def _withhold_details(record: logging.LogRecord) -> None:
     record.exc_info, record.exc_text = None, None
 
 
-def configure(level: str, secrets: list[str] | None = None) -> RedactSecrets:
-    """Set up the root logger once, with the redaction filter on every handler."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (BOT_LOG_FORMAT=json), for log collectors. The message is the
+    same redacted text as in the plain format: still no message text or user ids."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        return json.dumps(entry, ensure_ascii=False)
+
+
+PLAIN = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def configure(level: str, secrets: list[str] | None = None, style: str = "text") -> RedactSecrets:
+    """Set up the root logger once, with the redaction filter on every handler; `style`
+    "json" writes one JSON object per line."""
     root = logging.getLogger()
+    formatter = JsonFormatter() if style == "json" else PLAIN
     if not root.handlers:
         stream = logging.StreamHandler()
-        stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        stream.setFormatter(formatter)
         root.addHandler(stream)
+    elif style == "json":
+        for handler in root.handlers:
+            handler.setFormatter(formatter)
     root.setLevel(level)
     redactor = RedactSecrets(secrets)
     for handler in root.handlers:

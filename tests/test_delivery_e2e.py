@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import sqlite3
 import time
@@ -84,7 +85,8 @@ async def test_an_unreadable_update_is_skipped_and_everyone_else_answered(
         fake_api.push(updates.text("What is IOM?", uid=user))
     log = tmp_path / "bot.log"
     started = time.monotonic()
-    bot = botprocess.start(fake_api, tmp_path, log)
+    # JSON logs (BOT_LOG_FORMAT=json) keep the same promise.
+    bot = botprocess.start(fake_api, tmp_path, log, BOT_LOG_FORMAT="json")
     try:
         replies = await answered(fake_api, users, within=60)
         took = time.monotonic() - started
@@ -101,3 +103,5 @@ async def test_an_unreadable_update_is_skipped_and_everyone_else_answered(
         assert secret not in text
     assert len(text.encode()) < 10_000
     assert took < 30
+    records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    assert any(r["message"].startswith(f"update {poison_id} could not be read") for r in records)

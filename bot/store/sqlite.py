@@ -154,6 +154,10 @@ class BotStore(Store, TicketStore, Protocol):
 
     def handled_since(self, seconds: float) -> set[int]: ...
 
+    def reachable(self) -> bool:
+        """The database answers (the health check)."""
+        ...
+
 
 class MemoryStore:
     """The same behaviour without a file: for the console chat and tests."""
@@ -347,6 +351,14 @@ class SqliteStore:
         with self._lock:
             cursor = self._db.execute("DELETE FROM sent_question WHERE day < ?", (oldest,))
         return cursor.rowcount
+
+    def reachable(self) -> bool:
+        try:
+            with self._lock:
+                self._db.execute("SELECT 1").fetchone()
+        except sqlite3.Error:
+            return False
+        return True
 
     # ---- updates already handled (bot/channels/telegram/delivery.py) -----------------------
 

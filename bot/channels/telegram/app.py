@@ -24,6 +24,8 @@ from bot.config import Settings
 from bot.dialog import HandoffOptions
 from bot.live import LiveKnowledge, open_live
 from bot.logs import configure
+from bot.metrics import Health, Metrics
+from bot.monitor import MonitorServer
 from bot.store import BotStore, SqliteStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -43,8 +45,13 @@ def build_application(
     rate_limiter: PatientRateLimiter | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """`live` must be opened with `handoff_options(settings)`, so that its dialog offers
-    the hand-off exactly when there is a staff group."""
+    the hand-off exactly when there is a staff group. The metrics are in
+    `app.bot_data["metrics"]`; with BOT_METRICS_PORT set, /healthz and /metrics are served."""
     assert settings.token is not None
+    metrics = Metrics()
+    health = Health(knowledge=lambda: _knowledge_state(live), store_ok=store.reachable)
+    limiter = rate_limiter or PatientRateLimiter()
+    limiter.metrics = metrics
     base = settings.api_base() or "https://api.telegram.org/bot"
     bot = ExtBot(
         settings.token.get_secret_value(),
@@ -55,39 +62,60 @@ def build_application(
             parse_mode=ParseMode.HTML,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
-        rate_limiter=rate_limiter or PatientRateLimiter(),
+        rate_limiter=limiter,
         # A slow answer is waited for rather than sent again (see ratelimit.py).
         request=HTTPXRequest(connection_pool_size=256, read_timeout=READ_TIMEOUT),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
     )
     updates: asyncio.Queue[object] = asyncio.Queue()
-    ledger = DeliveryLedger(store)
+    ledger = DeliveryLedger(store, on_poison=metrics.unreadable.inc)
     desk = None
     if settings.moderator_chat_id is not None:
         desk = StaffDesk(live, store, settings.moderator_chat_id)
-    channel = TelegramChannel(live, store, settings.admin_ids, desk)
+    channel = TelegramChannel(live, store, settings.admin_ids, desk, metrics, health)
+    monitor = None
+    if settings.metrics_port is not None:
+        monitor = MonitorServer(metrics, health, settings.metrics_listen, settings.metrics_port)
 
     async def on_startup(app: Application) -> None:  # type: ignore[type-arg]
         await set_commands(app, live)
+        if monitor is not None:
+            await monitor.start()
+
+    async def on_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        if monitor is not None:
+            await monitor.stop()
 
     app = (
         Application.builder()
         # The bot and the update queue come with the updater. Polling confirms an update to
         # Telegram only once it is handled (delivery.py).
-        .updater(DurableUpdater(bot, updates, ledger))
+        .updater(DurableUpdater(bot, updates, ledger, on_contact=health.contact))
         # Chats run concurrently; the updates of one chat keep their order.
         .concurrent_updates(ChatOrderedProcessor(on_done=ledger.done))
         .post_init(on_startup)
+        .post_shutdown(on_shutdown)
         .build()
     )
     channel.register(app)
+    app.bot_data["metrics"] = metrics
+    app.bot_data["monitor"] = monitor
+    served = live.current.kb
+    metrics.served(served.fingerprint, len(served.entries))
     if settings.reload_seconds > 0 and app.job_queue is not None:
 
         async def reload_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-            await asyncio.to_thread(live.reload_if_changed)
+            result = await asyncio.to_thread(live.reload_if_changed)
+            kb = live.current.kb
+            metrics.reloaded(result.changed and not result.ok, kb.fingerprint, len(kb.entries))
 
         app.job_queue.run_repeating(reload_job, interval=settings.reload_seconds, first=10)
     return app
+
+
+def _knowledge_state(live: LiveKnowledge) -> dict[str, object]:
+    kb = live.current.kb
+    return {"entries": len(kb.entries), "fingerprint": kb.fingerprint[:16]}
 
 
 async def check_connection(settings: Settings) -> tuple[str, str]:
@@ -118,7 +146,9 @@ async def check_connection(settings: Settings) -> tuple[str, str]:
 def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -> int:
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     assert settings.token is not None
-    configure(settings.log_level, [settings.token.get_secret_value(), secret or ""])
+    configure(
+        settings.log_level, [settings.token.get_secret_value(), secret or ""], settings.log_format
+    )
     live = open_live(
         knowledge,
         settings.embedder(),

@@ -96,9 +96,17 @@ class DeliveryLedger:
 class DurableUpdater(Updater):
     """python-telegram-bot's `Updater` with the polling loop above (webhooks unchanged)."""
 
-    def __init__(self, bot: Any, update_queue: asyncio.Queue[object], ledger: DeliveryLedger):
+    def __init__(
+        self,
+        bot: Any,
+        update_queue: asyncio.Queue[object],
+        ledger: DeliveryLedger,
+        on_contact: Callable[[], None] | None = None,
+    ):
+        """`on_contact`: told each time Telegram answered a getUpdates (the health check)."""
         super().__init__(bot, update_queue)
         self.ledger = ledger
+        self.on_contact = on_contact
         self._task: asyncio.Task[None] | None = None
 
     async def start_polling(
@@ -163,6 +171,8 @@ class DurableUpdater(Updater):
                 delay = min(delay * 2, 30.0)
                 continue
             delay = 1.0
+            if self.on_contact is not None:
+                self.on_contact()
             fresh = await self._queue(raw if isinstance(raw, list) else [])
             if not fresh:
                 await asyncio.sleep(BUSY_WAIT if raw else interval)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import traceback
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -57,6 +58,7 @@ from bot.dialog import (
 )
 from bot.dialog.texts import Texts
 from bot.live import LiveKnowledge
+from bot.metrics import Health, Metrics
 from bot.report import Period, summarize
 from bot.report.render import stats_message
 from bot.store import Store
@@ -80,12 +82,17 @@ class TelegramChannel:
         store: Store,
         admins: frozenset[int],
         desk: StaffDesk | None = None,
+        metrics: Metrics | None = None,
+        health: Health | None = None,
     ) -> None:
-        """`desk`: the staff group, when the hand-off to a person is on."""
+        """`desk`: the staff group, when the hand-off to a person is on; `metrics` and
+        `health`: what operators watch (bot/metrics.py)."""
         self.live = live
         self.store = store
         self.admins = admins
         self.desk = desk
+        self.metrics = metrics or Metrics()
+        self.health = health
 
     def register(self, app: Application) -> None:  # type: ignore[type-arg]
         if self.desk is not None:
@@ -124,7 +131,19 @@ class TelegramChannel:
             replies += await self.desk.apply(outcome.handoff, who.id, message, bot)
         detail = " ".join(f"{k}={v}" for k, v in sorted(outcome.details.items()))
         log.info("handled %s %s", outcome.kind, detail)
+        self._observe(outcome)
         return replies
+
+    def _observe(self, outcome: Outcome) -> None:
+        """Counts for operators: kinds and statuses only."""
+        if self.health is not None:
+            self.health.contact()
+        self.metrics.updates.labels(outcome.kind).inc()
+        status = outcome.details.get("status")
+        if outcome.kind == "question" and status:
+            self.metrics.decisions.labels(status).inc()
+        if outcome.details.get("kind") and (status == "crisis" or outcome.kind == "handoff"):
+            self.metrics.crisis.labels(outcome.details["kind"]).inc()
 
     # ---- handlers -----------------------------------------------------------------------
 
@@ -184,6 +203,7 @@ class TelegramChannel:
         served = self.live.current
         user = await self.user(query.from_user, private=False)
         results = served.dialog.inline(query.query, user)
+        self.metrics.updates.labels("inline").inc()
         articles = [
             InlineQueryResultArticle(
                 id=result.id[:64],
@@ -209,6 +229,8 @@ class TelegramChannel:
             await self._run(update, context, Command("reload"))
             return
         result = await asyncio.to_thread(self.live.reload)
+        kb = self.live.current.kb
+        self.metrics.reloaded(not result.ok, kb.fingerprint, len(kb.entries))
         lines = [result.summary(), *result.report.render(errors_only=True, limit=20)]
         await context.bot.send_message(message.chat_id, "\n".join(lines))
 
@@ -242,11 +264,13 @@ class TelegramChannel:
         who = update.effective_user
         if message is None:
             return
+        started = time.perf_counter()
         served = self.live.current
         user = await self.user(who, message.chat.type == ChatType.PRIVATE)
         outcome = served.dialog.handle(event, user)
         replies = await self.apply(outcome, who, context.bot, message)
         await self.deliver(context, message.chat_id, replies, reply_to=message)
+        self.metrics.reply_seconds.observe(time.perf_counter() - started)
 
     async def deliver(
         self,

@@ -14,12 +14,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from telegram.constants import FloodLimit
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +74,8 @@ class PatientRateLimiter(AIORateLimiter):
         )
         self.network_retries = network_retries
         self.first_delay = first_delay
+        # Set by build_application: failed calls and retries are counted there.
+        self.metrics: Metrics | None = None
 
     async def process_request(
         self,
@@ -87,7 +92,11 @@ class PatientRateLimiter(AIORateLimiter):
                 return await super().process_request(
                     callback, args, kwargs, endpoint, data, rate_limit_args
                 )
-            except NetworkError as exc:
+            except TelegramError as exc:
+                if self.metrics is not None:
+                    self.metrics.telegram_errors.labels(endpoint, type(exc).__name__).inc()
+                if not isinstance(exc, NetworkError):
+                    raise
                 if isinstance(exc, BadRequest) or attempt == self.network_retries:
                     raise
                 if not not_delivered(exc) and endpoint not in SAFE_TO_REPEAT:
@@ -105,6 +114,8 @@ class PatientRateLimiter(AIORateLimiter):
                     attempt + 1,
                     delay,
                 )
+                if self.metrics is not None:
+                    self.metrics.telegram_retries.labels(endpoint).inc()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
         raise AssertionError("unreachable")

@@ -1,0 +1,88 @@
+"""What operators see: /healthz and /metrics on their own port, counts without people."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import aiohttp
+
+from bot.live import Served
+from bot.logs import JsonFormatter, configure
+from bot.metrics import TELEGRAM_SILENCE_SECONDS, Health
+from tests import updates
+from tests.conftest import start_bot, stop_bot
+from tests.fakebotapi import FakeBotApi
+
+
+async def test_health_and_metrics_are_served_and_hold_no_user(
+    fake_api: FakeBotApi, tmp_path: Path, served: Served
+) -> None:
+    bot = await start_bot(fake_api, tmp_path, served, BOT_METRICS_PORT="0")
+    try:
+        port = bot.app.bot_data["monitor"].port
+        base = f"http://127.0.0.1:{port}"
+        entry = bot.kb.entries[0]
+        before = len(fake_api.sent())
+        fake_api.push(updates.text(entry.questions.get("en")[0], uid=313131))
+        fake_api.push(updates.text("I want to kill myself", uid=313132))
+        await fake_api.wait_for("sendMessage", before + 2)
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{base}/healthz") as response:
+                assert response.status == 200
+                health = json.loads(await response.text())
+            async with http.get(f"{base}/metrics") as response:
+                assert response.status == 200
+                metrics = await response.text()
+    finally:
+        await stop_bot(bot)
+    assert health["status"] == "ok"
+    assert health["store"] == "ok"
+    assert health["knowledge"]["entries"] == len(bot.kb.entries)
+    assert health["telegram_seconds_ago"] is not None
+    assert 'bot_decisions_total{status="answer"} 1.0' in metrics
+    assert 'bot_decisions_total{status="crisis"} 1.0' in metrics
+    assert 'bot_updates_total{kind="question"} 2.0' in metrics
+    assert "bot_reply_seconds_count 2.0" in metrics
+    assert "bot_knowledge_entries " in metrics
+    for private in ("313131", "313132", "kill myself", entry.id):
+        assert private not in metrics
+
+
+def test_health_fails_when_telegram_is_silent_or_the_store_is_gone() -> None:
+    now = [1000.0]
+    store = [True]
+    health = Health(knowledge=dict, store_ok=lambda: store[0], clock=lambda: now[0],
+                    started=now[0])  # fmt: skip
+    assert health.check()[0]  # just started: no contact yet is fine
+    now[0] += TELEGRAM_SILENCE_SECONDS + 1
+    ok, report = health.check()
+    assert not ok
+    assert report["telegram_seconds_ago"] is None
+    health.contact()
+    assert health.check()[0]
+    store[0] = False
+    ok, report = health.check()
+    assert not ok
+    assert report["store"] == "failing"
+
+
+def test_json_logs_are_one_object_a_line_with_the_same_redaction() -> None:
+
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX"
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    stream_handler = logging.StreamHandler()
+    root.handlers = [stream_handler]
+    try:
+        configure("INFO", [token], "json")
+        assert isinstance(stream_handler.formatter, JsonFormatter)
+        record = logging.LogRecord("bot.x", logging.INFO, __file__, 1, "token %s", (token,), None)
+        assert stream_handler.filter(record)
+        line = stream_handler.format(record)
+    finally:
+        root.handlers = saved
+    entry = json.loads(line)
+    assert entry["level"] == "INFO"
+    assert entry["message"] == "token <redacted>"
