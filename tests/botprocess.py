@@ -16,14 +16,16 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "knowledge"
 
 
-def start(api: FakeBotApi, folder: Path, log: Path, **env: str) -> subprocess.Popen[bytes]:
-    """Start the bot on the fixture knowledge with its state in `folder`, its log in `log`."""
+def start(
+    api: FakeBotApi, folder: Path, log: Path, knowledge: Path = FIXTURE, **env: str
+) -> subprocess.Popen[bytes]:
+    """Start the bot on `knowledge` with its state in `folder`, its log in `log`."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
     settings = {
         "TELEGRAM_BOT_TOKEN": api.token,
         "TELEGRAM_API_BASE_URL": api.base_url,
         "BOT_DATABASE_PATH": str(folder / "bot.sqlite3"),
-        "BOT_KNOWLEDGE_DIR": str(FIXTURE),
+        "BOT_KNOWLEDGE_DIR": str(knowledge),
         "BOT_SEMANTIC": "off",
         "BOT_RELOAD_SECONDS": "0",
         "BOT_LOG_LEVEL": "DEBUG",
