@@ -338,10 +338,10 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.report import Period, summarize
     from bot.report.page import report_page
     from bot.report.render import report_lines
-    from bot.store import SqliteStore, StoreError
+    from bot.store import StoreError
 
     source = settings.database_path
-    if not source.is_file():
+    if settings.database_url is None and not source.is_file():
         print(f"error: no database at {source} (BOT_DATABASE_PATH)", file=sys.stderr)
         return 1
     if args.days < 1:
@@ -349,7 +349,7 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     until = date.fromisoformat(args.until) if args.until else datetime.now(UTC).date()
     try:
-        store = SqliteStore(source, retention_days=settings.unanswered_days)
+        store = settings.open_store()
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -377,6 +377,12 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     from bot.store import SqliteStore, StoreError
 
+    if settings.database_url is not None:
+        print(
+            "error: BOT_DATABASE_URL is PostgreSQL: back it up with pg_dump (see the README)",
+            file=sys.stderr,
+        )
+        return 1
     source = settings.database_path
     if not source.is_file():
         print(f"error: no database at {source} (BOT_DATABASE_PATH)", file=sys.stderr)

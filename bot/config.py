@@ -12,11 +12,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 if TYPE_CHECKING:
     from bot.matching.semantic import Embedder
+    from bot.store import BotStore
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,10 @@ class Settings(BaseSettings):
     database_path: Path = Field(
         default=Path("data/bot.sqlite3"), validation_alias="BOT_DATABASE_PATH"
     )
+    # PostgreSQL for more than one replica (postgresql://user:password@host/db); it needs
+    # BOT_USER_KEY, the key every replica shares and the database never holds.
+    database_url: SecretStr | None = Field(default=None, validation_alias="BOT_DATABASE_URL")
+    user_key: SecretStr | None = Field(default=None, validation_alias="BOT_USER_KEY")
     knowledge_dir: Path = Field(default=Path("knowledge"), validation_alias="BOT_KNOWLEDGE_DIR")
     log_level: LogLevel = Field(default="INFO", validation_alias="BOT_LOG_LEVEL")
     webhook_url: str | None = Field(default=None, validation_alias="BOT_WEBHOOK_URL")
@@ -127,6 +132,61 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters of letters, digits, '_' and '-'")
         return value
 
+    @field_validator("database_url", mode="after")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        # Never echo the value: it holds a password.
+        if not re.match(r"^postgres(?:ql)?://", value.get_secret_value().strip()):
+            raise ValueError("must be a postgresql:// URL (leave it empty for SQLite)")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("user_key", mode="after")
+    @classmethod
+    def _key_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not re.fullmatch(r"[0-9a-fA-F]{64,}", value.get_secret_value().strip()):
+            raise ValueError(
+                "must be at least 64 hex characters (make one: python -c "
+                "'import secrets; print(secrets.token_hex(32))')"
+            )
+        return SecretStr(value.get_secret_value().strip())
+
+    @model_validator(mode="after")
+    def _replicas_share_secrets(self) -> Settings:
+        if self.database_url is not None and self.user_key is None:
+            raise ValueError(
+                "BOT_DATABASE_URL needs BOT_USER_KEY: every replica must hash user ids with "
+                "the same key, which the database never holds"
+            )
+        if self.database_url is not None and self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                "BOT_DATABASE_URL with a webhook needs a fixed BOT_WEBHOOK_SECRET: with a "
+                "random one per start, the other replicas refuse Telegram's updates"
+            )
+        return self
+
+    def user_key_bytes(self) -> bytes | None:
+        return bytes.fromhex(self.user_key.get_secret_value()) if self.user_key else None
+
+    def open_store(self) -> BotStore:
+        """The store these settings name: PostgreSQL with BOT_DATABASE_URL, else SQLite.
+        Raises StoreError with a readable message."""
+        from bot.store import SqliteStore
+        from bot.store.postgres import PostgresStore
+
+        if self.database_url is not None:
+            key = self.user_key_bytes()
+            assert key is not None
+            return PostgresStore(
+                self.database_url.get_secret_value(), key, retention_days=self.unanswered_days
+            )
+        return SqliteStore(
+            self.database_path, retention_days=self.unanswered_days, key=self.user_key_bytes()
+        )
+
     @field_validator("semantic", mode="before")
     @classmethod
     def _on_off(cls, value: object) -> object:
@@ -187,9 +247,9 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            name = str(error["loc"][0]) if error["loc"] else "a setting"
             message = str(error.get("ctx", {}).get("error", error["msg"]))
-            lines.append(f"setting {name}: {message}")
+            # A rule about several settings has no single name: its message names them.
+            lines.append(f"setting {error['loc'][0]}: {message}" if error["loc"] else message)
         raise SettingsError("; ".join(lines)) from None
 
 

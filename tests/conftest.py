@@ -25,8 +25,11 @@ from bot.dialog.texts import TextKey
 from bot.kb import KnowledgeBase, load_knowledge
 from bot.live import LiveKnowledge, Served
 from bot.matching import Matcher
-from bot.store import SqliteStore
+from bot.store import BotStore
 from tests.fakebotapi import FakeBotApi
+
+# The throw-away PostgreSQL server's fixtures (postgres_url, fresh_postgres).
+pytest_plugins = ["tests.postgres"]
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE = ROOT / "knowledge"
@@ -109,7 +112,7 @@ def says(kb: KnowledgeBase, lang: str, key: TextKey, **values: str) -> str:
 class RunningBot:
     app: Application  # type: ignore[type-arg]
     api: FakeBotApi
-    store: SqliteStore
+    store: BotStore
     live: LiveKnowledge
 
     @property
@@ -121,7 +124,8 @@ async def start_bot(api: FakeBotApi, tmp_path: Path, served: Served, **extra: ob
     """Start the real Application as `run_polling` does: initialize, post_init, start, poll."""
     settings = settings_for(api, tmp_path, **extra)
     live = LiveKnowledge(served.kb.root, served=served, handoff=handoff_options(settings))
-    store = SqliteStore(settings.database_path)
+    # SQLite at BOT_DATABASE_PATH, or PostgreSQL when the test sets BOT_DATABASE_URL.
+    store = settings.open_store()
     app = build_application(settings, live, store, PatientRateLimiter(first_delay=0.05))
     await app.initialize()
     if app.post_init is not None:

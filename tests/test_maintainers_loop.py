@@ -86,6 +86,11 @@ def every_value(path: Path) -> list[str]:
     return found
 
 
+def sqlite_path(bot: RunningBot) -> Path:
+    assert isinstance(bot.store, SqliteStore)
+    return bot.store.path
+
+
 def sent_rows(path: Path) -> list[tuple[Any, ...]]:
     with sqlite3.connect(path) as db:
         return db.execute("SELECT day, lang, text, nearest FROM sent_question").fetchall()
@@ -100,7 +105,7 @@ async def test_a_question_is_stored_only_when_the_user_sends_it_and_then_scrubbe
     data = send_button(reply)
     assert says(bot.kb, "en", "button_send_question") in [t for t, _ in buttons(reply)]
     # Asked, not sent: nothing of the text is anywhere in the file.
-    path = bot.store.path
+    path = sqlite_path(bot)
     assert sent_rows(path) == []
     assert not any("bitcoin" in value for value in every_value(path))
 
@@ -139,7 +144,7 @@ async def test_none_of_these_leads_to_the_same_choice(running_bot: RunningBot) -
     dont_know = await press(bot, none[0], on)
     data = send_button(dont_know)
     await press(bot, data, on)
-    rows = sent_rows(bot.store.path)
+    rows = sent_rows(sqlite_path(bot))
     assert [(r[1], r[2]) for r in rows] == [("en", "IOM Iceland")]
     # The entries that were suggested travel with it, as a hint for the maintainers.
     assert rows[0][3]
@@ -165,7 +170,7 @@ async def test_counts_say_what_happened_and_never_who(running_bot: RunningBot) -
         ("en", "vote-up", entry.id): 1,
         ("en", "vote-down", entry.id): 1,
     }
-    with sqlite3.connect(bot.store.path) as db:
+    with sqlite3.connect(sqlite_path(bot)) as db:
         columns = [r[1] for r in db.execute("PRAGMA table_info(usage_count)")]
     assert columns == ["day", "lang", "status", "entry_id", "n"]
 

@@ -26,7 +26,7 @@ from bot.live import LiveKnowledge, open_live
 from bot.logs import configure
 from bot.metrics import Health, Metrics
 from bot.monitor import MonitorServer
-from bot.store import BotStore, SqliteStore, StoreError
+from bot.store import BotStore, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -
     if live is None:
         return 1
     try:
-        store = SqliteStore(settings.database_path, retention_days=settings.unanswered_days)
+        store = settings.open_store()
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -184,7 +184,8 @@ def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -
     print(
         f"@{username}: knowledge loaded ({len(kb.entries)} entries, languages "
         f"{' '.join(kb.languages)}); matching: {live.current.matcher.mode}; mode: {mode}; "
-        f"state: {settings.database_path}; hand-off: {handoff}",
+        f"state: {'PostgreSQL' if settings.database_url else settings.database_path}; "
+        f"hand-off: {handoff}",
         file=sys.stderr,
     )
     app = build_application(settings, live, store)
