@@ -15,10 +15,14 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import aiohttp
 import pytest
 
+from bot.live import Served
 from tests import botprocess, updates
+from tests.conftest import stop_bot
 from tests.fakebotapi import FakeBotApi
+from tests.test_telegram_e2e import start_webhook_bot
 
 pytestmark = pytest.mark.slow
 
@@ -51,6 +55,8 @@ async def test_a_killed_bot_answers_every_queued_question_after_a_restart(
         first.wait(10)
     finally:
         first.kill()
+    # Sends that reached the fake server before the kill finish there a moment later.
+    await asyncio.sleep(0.5)
     answered_first = {int(p["chat_id"]) for p in fake_api.sent()}
     assert len(answered_first) < len(users), "the kill came too late to test anything"
     with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
@@ -105,3 +111,43 @@ async def test_an_unreadable_update_is_skipped_and_everyone_else_answered(
     assert took < 30
     records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
     assert any(r["message"].startswith(f"update {poison_id} could not be read") for r in records)
+
+
+async def test_a_webhook_is_answered_once_the_update_is_handled_and_never_twice(
+    fake_api: FakeBotApi, tmp_path: Path, unused_tcp_port: int, served: Served
+) -> None:
+    bot = await start_webhook_bot(fake_api, tmp_path, unused_tcp_port, served)
+    url = f"http://127.0.0.1:{unused_tcp_port}/telegram"
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token_1"}
+    entry = served.kb.entries[0]
+    question = updates.text(entry.questions.get("en")[0], uid=8101)
+    question["update_id"] = 7001
+    poison = updates.text("SECRET-MARKER-TEXT", uid=8102)
+    poison["message"]["poll"] = {"id": "1"}
+    poison["update_id"] = 7002
+    try:
+        # The first send is slow: Telegram's request is answered only after it went out.
+        fake_api.fail("sendMessage", "slow", times=1, value=0.3)
+        async with aiohttp.ClientSession() as session:
+            async with session.post(url, json=question, headers=headers) as response:
+                assert response.status == 200
+                assert len(fake_api.sent()) == 1
+            # Telegram sending it again (it got no answer in time): answered, not handled again.
+            async with session.post(url, json=question, headers=headers) as response:
+                assert response.status == 200
+            async with session.post(url, json=poison, headers=headers) as response:
+                assert response.status == 200  # skipped, so Telegram stops sending it
+        assert len(fake_api.sent()) == 1
+    finally:
+        await stop_bot(bot)
+    # The handled id is remembered across a restart: a late retry is not answered again.
+    again = await start_webhook_bot(fake_api, tmp_path, unused_tcp_port, served)
+    try:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, json=question, headers=headers) as response,
+        ):
+            assert response.status == 200
+        assert len(fake_api.sent()) == 1
+    finally:
+        await stop_bot(again)

@@ -20,14 +20,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dtm
+import json
 import logging
 import warnings
 from collections.abc import Callable, Sequence
+from http import HTTPStatus
+from pathlib import Path
 from typing import Any, Protocol
 
+import tornado.web
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Updater
+
+# python-telegram-bot's webhook server and handler: reused, with the handler's post replaced
+# (a private module of the library; its major version is pinned in pyproject.toml).
+from telegram.ext._utils.webhookhandler import TelegramHandler, WebhookServer
 from telegram.warnings import PTBUserWarning
 
 log = logging.getLogger(__name__)
@@ -37,6 +45,9 @@ warnings.filterwarnings("ignore", message="Please use .Bot.getUpdates.", categor
 
 # How long handled update ids are remembered: Telegram keeps an unconfirmed update for a day.
 REMEMBER_SECONDS = 24 * 3600
+# A webhook request waits this long for its update to be handled (Telegram waits about a
+# minute before it sends again).
+WEBHOOK_WAIT = 50
 # After a fetch that brought nothing new (only updates still being handled), wait this long:
 # Telegram answers at once while unconfirmed updates exist, so polling again would spin.
 BUSY_WAIT = 0.2
@@ -61,6 +72,8 @@ class DeliveryLedger:
         self._in_flight: set[int] = set()
         self._handled: set[int] = store.handled_since(REMEMBER_SECONDS) if store else set()
         self._next = 0
+        # Webhook requests waiting for their update to be handled, by update id.
+        self._waiters: dict[int, asyncio.Event] = {}
 
     @property
     def offset(self) -> int:
@@ -76,12 +89,32 @@ class DeliveryLedger:
     def started(self, update_id: int) -> None:
         self._in_flight.add(update_id)
 
+    def handled(self, update_id: int) -> bool:
+        return update_id in self._handled
+
+    def in_flight(self, update_id: int) -> bool:
+        return update_id in self._in_flight
+
+    async def wait(self, update_id: int, seconds: float) -> bool:
+        """Wait until the update is handled (at most `seconds`); True when it was."""
+        if update_id in self._handled:
+            return True
+        event = self._waiters.setdefault(update_id, asyncio.Event())
+        try:
+            await asyncio.wait_for(event.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
+
     def done(self, update_id: int) -> None:
         """The update was handled (answered, or failed in its handler and was logged)."""
         self._in_flight.discard(update_id)
         self._handled.add(update_id)
         if self.store is not None:
             self.store.mark_handled(update_id)
+        waiter = self._waiters.pop(update_id, None)
+        if waiter is not None:
+            waiter.set()
         # Ids below the offset will never come back: memory stays bounded.
         floor = self.offset
         if len(self._handled) > 10_000:
@@ -148,6 +181,44 @@ class DurableUpdater(Updater):
             self._task = None
         await self._stop_httpd()
 
+    async def _start_webhook(
+        self,
+        listen: str,
+        port: int,
+        url_path: str,
+        bootstrap_retries: int,
+        allowed_updates: Sequence[str] | None,
+        cert: str | Path | None = None,
+        key: str | Path | None = None,
+        drop_pending_updates: bool | None = None,
+        webhook_url: str | None = None,
+        ready: asyncio.Event | None = None,
+        ip_address: str | None = None,
+        max_connections: int = 40,
+        secret_token: str | None = None,
+        unix: Any = None,
+    ) -> None:
+        """python-telegram-bot's webhook server with `DurableWebhookHandler`: Telegram gets
+        its 200 once the update is handled (it sends again what got no answer)."""
+        if cert is not None or key is not None:
+            raise TelegramError("terminate TLS in a reverse proxy: the bot serves plain HTTP")
+        if not url_path.startswith("/"):
+            url_path = f"/{url_path}"
+        shared = {"bot": self.bot, "update_queue": self.update_queue,
+                  "secret_token": secret_token, "ledger": self.ledger}  # fmt: skip
+        app = tornado.web.Application([(rf"{url_path}/?", DurableWebhookHandler, shared)])
+        self._httpd = WebhookServer(listen, port, app, None, unix)  # type: ignore[arg-type]
+        await self._bootstrap(
+            max_retries=bootstrap_retries,
+            drop_pending_updates=drop_pending_updates,
+            webhook_url=webhook_url or f"http://{listen}:{port}{url_path}",
+            allowed_updates=allowed_updates,
+            ip_address=ip_address,
+            max_connections=max_connections,
+            secret_token=secret_token,
+        )
+        await self._httpd.serve_forever(ready=ready)
+
     async def _poll(self, wait: int, allowed: list[str], interval: float) -> None:
         delay = 1.0
         while self.running:
@@ -201,3 +272,50 @@ class DurableUpdater(Updater):
             await self.update_queue.put(update)
             queued += 1
         return queued
+
+
+class DurableWebhookHandler(TelegramHandler):
+    """Answers Telegram only once the update is handled, or known to be handled already.
+
+    An update that cannot be read is logged once (id and error class), counted and answered
+    200, so Telegram stops sending it; a retry of an update still being handled waits for it.
+    """
+
+    def initialize(  # type: ignore[override]
+        self,
+        bot: Any,
+        update_queue: asyncio.Queue[object],
+        secret_token: str,
+        ledger: DeliveryLedger,
+    ) -> None:
+        super().initialize(bot, update_queue, secret_token)
+        self.ledger = ledger
+
+    def log_exception(self, *args: Any) -> None:
+        """Tornado's own error log would quote the request; our lines say what happened."""
+
+    async def post(self) -> None:
+        self._validate_post()
+        try:
+            data = json.loads(self.request.body)
+            update_id = data["update_id"]
+        except (ValueError, TypeError, KeyError):
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
+        if not isinstance(update_id, int):
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST)
+        self.set_status(HTTPStatus.OK)
+        if self.ledger.handled(update_id):
+            return
+        if not self.ledger.in_flight(update_id):
+            try:
+                update = Update.de_json(data, self.bot)
+            except Exception as exc:  # any reading error: skip this update only
+                log.error("update %d could not be read (%s); skipped", update_id,
+                          type(exc).__name__)  # fmt: skip
+                self.ledger.poison(update_id)
+                return
+            self.ledger.started(update_id)
+            await self.update_queue.put(update)
+        if not await self.ledger.wait(update_id, WEBHOOK_WAIT):
+            log.warning("update %d still being handled after %d s; answered", update_id,
+                        WEBHOOK_WAIT)  # fmt: skip
