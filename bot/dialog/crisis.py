@@ -91,7 +91,11 @@ def pick_referrals(kb: KnowledgeBase, countries: Sequence[str]) -> list[Contact]
 
 def contact_line(contact: Contact, t: Texts) -> Paragraph:
     """One line: flag, name (linked to its page), how to reach it, hours where known."""
-    flags = " ".join(_flag(c) for c in contact.countries[:1])
+    # One flag: the country's; for a service of several (112 in the whole EU), the EU's or a globe.
+    countries = contact.countries
+    flags = (
+        _flag(countries[0]) if len(countries) == 1 else _flag("EU" if "EU" in countries else "*")
+    )
     name = Span(contact.name, "link", contact.url) if contact.url else Span(contact.name, "bold")
     spans: list[Span] = [Span(flags + " "), name]
     reach = " · ".join(r for r in (contact.phone, contact.email) if r)
