@@ -22,6 +22,9 @@ import traceback
 _TOKEN_SHAPE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
 # Loggers of the libraries that see updates and requests; ours are under "bot".
 THIRD_PARTY = ("telegram", "httpx", "httpcore", "asyncio")
+# The library's request layer logs a Telegram answer it cannot read with its traceback; the
+# error that follows is handled (retried or logged by class), so one line is enough.
+EXPECTED_FAULTS = ("telegram.request",)
 _PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa]")
 
 
@@ -59,9 +62,13 @@ def _withhold_details(record: logging.LogRecord) -> None:
         text = _PLACEHOLDER.sub("…", text)
     if record.exc_info and record.exc_info[1] is not None:
         error = record.exc_info[1]
-        frames = "".join(traceback.format_tb(error.__traceback__))
         name = type(error).__name__
-        text += f"\nTraceback (most recent call last):\n{frames}{name} (details withheld)"
+        if record.name.startswith(EXPECTED_FAULTS):
+            # A page that is not JSON (a proxy's 502) is an expected fault: one line, no frames.
+            text += f" ({name})"
+        else:
+            frames = "".join(traceback.format_tb(error.__traceback__))
+            text += f"\nTraceback (most recent call last):\n{frames}{name} (details withheld)"
     record.msg, record.args = text, None
     record.exc_info, record.exc_text = None, None
 

@@ -37,7 +37,7 @@ class Call:
 
 @dataclass
 class Fault:
-    kind: str  # "retry_after", "server_error", "slow"
+    kind: str  # "retry_after", "server_error", "html_502", "slow"
     times: int
     value: float = 0
 
@@ -164,6 +164,12 @@ class FakeBotApi:
                     },
                     status=429,
                 )
+            if fault.kind == "html_502":
+                # What a proxy in front of the Bot API answers when it is down: not JSON.
+                return web.Response(
+                    status=502, text="<html><body>502 Bad Gateway</body></html>",
+                    content_type="text/html",
+                )  # fmt: skip
             if fault.kind == "server_error":
                 return web.json_response(
                     {"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502

@@ -7,12 +7,13 @@ import logging
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.live import Served
-from bot.logs import JsonFormatter, configure
+from bot.logs import JsonFormatter, RedactSecrets, configure
 from bot.metrics import TELEGRAM_SILENCE_SECONDS, Health
 from tests import updates
-from tests.conftest import start_bot, stop_bot
+from tests.conftest import RunningBot, start_bot, stop_bot
 from tests.fakebotapi import FakeBotApi
 
 
@@ -86,3 +87,26 @@ def test_json_logs_are_one_object_a_line_with_the_same_redaction() -> None:
     entry = json.loads(line)
     assert entry["level"] == "INFO"
     assert entry["message"] == "token <redacted>"
+
+
+async def test_a_proxy_error_page_is_retried_and_logged_in_one_line(
+    running_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 502 page that is not JSON cannot have been carried out: the send is retried, and
+    the library's record of it is one line, not a traceback."""
+    api = running_bot.api
+    entry = running_bot.kb.entries[0]
+    api.fail("sendMessage", "html_502", times=1)
+    before = len(api.sent())
+    with caplog.at_level(logging.INFO):
+        api.push(updates.text(entry.questions.get("en")[0], uid=424201))
+        await api.wait_for("sendMessage", before + 1)
+    assert len(api.sent()) == before + 1
+    library = [r for r in caplog.records if r.name.startswith("telegram.request")]
+    assert library, "the library did not log the page it could not read"
+    for record in library:
+        # As the bot's log handlers write it (caplog sees records before their filter).
+        written = logging.makeLogRecord(record.__dict__)
+        RedactSecrets().filter(written)
+        assert "Traceback" not in written.getMessage()
+        assert "502 Bad Gateway</body>" not in written.getMessage()
