@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,9 @@ class FakeBotApi:
     reject_token: bool = False
     groups: dict[int, dict[str, Any]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    # Random faults: method → (share of calls, kinds to pick from); see `_chaos`.
+    chaos: dict[str, tuple[float, tuple[str, ...]]] = field(default_factory=dict)
+    rng: random.Random = field(default_factory=lambda: random.Random(7))
     _next_update_id: int = 1
     _next_topic_id: int = 500
     _next_message_id: int = 1000
@@ -150,6 +154,9 @@ class FakeBotApi:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         params = await self._params(request)
+        chaos = await self._chaos(method, params, request)
+        if chaos is not None:
+            return chaos
         for fault in self.faults.get(method, []):
             if fault.times <= 0:
                 continue
@@ -190,6 +197,38 @@ class FakeBotApi:
             self.calls.append(Call(method, params, result))
             self._new_call.set()
         return web.json_response({"ok": True, "result": result})
+
+    async def _chaos(
+        self, method: str, params: dict[str, Any], request: web.Request
+    ) -> web.Response | None:
+        """A random fault on this call, as a flaky network or Bot API gives them:
+        `server_error` (502, not carried out), `retry_after` (429), `html_502` (a proxy's page),
+        `stall` (carried out after 10 s), `drop_before` (connection closed, not carried out),
+        `drop_after` (carried out, then the connection closed before the answer)."""
+        rate, kinds = self.chaos.get(method, (0.0, ()))
+        if not kinds or self.rng.random() >= rate:
+            return None
+        kind = self.rng.choice(kinds)
+        if kind == "server_error":
+            return _error(502, "Bad Gateway")
+        if kind == "retry_after":
+            return web.json_response(
+                {"ok": False, "error_code": 429, "description": "Too Many Requests",
+                 "parameters": {"retry_after": 1}}, status=429,
+            )  # fmt: skip
+        if kind == "html_502":
+            return web.Response(status=502, text="<html>502</html>", content_type="text/html")
+        if kind == "stall":
+            await asyncio.sleep(10)
+            return None
+        if kind == "drop_after":
+            handler = self._methods()[method]
+            result = await handler(params)
+            self.calls.append(Call(method, params, result))
+            self._new_call.set()
+        if request.transport is not None:
+            request.transport.close()
+        return web.Response(status=500)
 
     def _refusal(self, method: str, params: dict[str, Any]) -> web.Response | None:
         """Telegram's answers when a call cannot be done: a blocked user, a chat that is not

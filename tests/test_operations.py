@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from pathlib import Path
 
 import aiohttp
 import pytest
+from telegram import Update
 
-from bot.live import Served
+from bot.channels.telegram.app import build_application
+from bot.channels.telegram.ratelimit import PatientRateLimiter
+from bot.live import LiveKnowledge, Served
 from bot.logs import JsonFormatter, RedactSecrets, configure
 from bot.metrics import TELEGRAM_SILENCE_SECONDS, Health
 from tests import updates
-from tests.conftest import RunningBot, start_bot, stop_bot
+from tests.conftest import RunningBot, settings_for, start_bot, stop_bot
 from tests.fakebotapi import FakeBotApi
 
 
@@ -110,3 +114,30 @@ async def test_a_proxy_error_page_is_retried_and_logged_in_one_line(
         RedactSecrets().filter(written)
         assert "Traceback" not in written.getMessage()
         assert "502 Bad Gateway</body>" not in written.getMessage()
+
+
+async def test_a_send_without_an_answer_in_time_is_not_sent_twice(
+    fake_api: FakeBotApi, tmp_path: Path, served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram carried the send out but answered after the read time-out: repeating it
+    would give the user the reply twice (the review saw 102 such doubles)."""
+    settings = settings_for(fake_api, tmp_path)
+    live = LiveKnowledge(served.kb.root, served=served)
+    store = settings.open_store()
+    app = build_application(settings, live, store, PatientRateLimiter(first_delay=0.05),
+                            read_timeout=0.5)  # fmt: skip
+    await app.initialize()
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(timeout=1, allowed_updates=Update.ALL_TYPES)
+    bot = RunningBot(app, fake_api, store, live)
+    try:
+        fake_api.fail("sendMessage", "slow", times=1, value=1.5)
+        with caplog.at_level(logging.WARNING):
+            fake_api.push(updates.text(served.kb.entries[0].questions.get("en")[0], uid=515))
+            await fake_api.wait_for("sendMessage", 1)
+            await asyncio.sleep(2.0)  # time enough for a repeat, were there one
+        assert len(fake_api.sent()) == 1
+        assert any("not repeated" in r.getMessage() for r in caplog.records)
+    finally:
+        await stop_bot(bot)

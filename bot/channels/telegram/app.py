@@ -43,6 +43,7 @@ def build_application(
     live: LiveKnowledge,
     store: BotStore,
     rate_limiter: PatientRateLimiter | None = None,
+    read_timeout: float = READ_TIMEOUT,
 ) -> Application:  # type: ignore[type-arg]
     """`live` must be opened with `handoff_options(settings)`, so that its dialog offers
     the hand-off exactly when there is a staff group. The metrics are in
@@ -64,7 +65,7 @@ def build_application(
         ),
         rate_limiter=limiter,
         # A slow answer is waited for rather than sent again (see ratelimit.py).
-        request=HTTPXRequest(connection_pool_size=256, read_timeout=READ_TIMEOUT),
+        request=HTTPXRequest(connection_pool_size=256, read_timeout=read_timeout),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
     )
     updates: asyncio.Queue[object] = asyncio.Queue()

@@ -1,12 +1,11 @@
-"""A rate limiter that also rides out network trouble: no reply lost, none sent twice.
+"""A rate limiter that also rides out network trouble: no reply lost, and none sent twice
+because Telegram was slow.
 
 `AIORateLimiter` keeps us under Telegram's flood limits and retries after a 429 (RetryAfter)
-when `max_retries` is set. On top of it, with exponential back-off, what cannot have been
-delivered is retried: a connection that was never made (refused, connect or pool time-out) and
-an error answer from the server (5xx). A request that went out and got no answer (a read or
-write time-out, a connection dropped mid-way) may have been carried out: it is retried only for
-methods that are safe to repeat (`SAFE_TO_REPEAT`); a message is never sent blindly twice.
-Read time-outs are long (`READ_TIMEOUT`), so a slow answer arrives instead of timing out.
+when `max_retries` is set. On top of it, network errors are retried with exponential back-off
+when `worth_repeating` says so; Telegram's answer is waited for up to `READ_TIMEOUT`, and a
+request that got none in that time is repeated only for methods safe to repeat
+(`SAFE_TO_REPEAT`), never a message (measured both ways: benchmarks/bench_faults.py).
 """
 
 from __future__ import annotations
@@ -37,21 +36,22 @@ SAFE_TO_REPEAT = frozenset({
     "getMe", "getChat", "getUpdates", "getWebhookInfo", "setMyCommands", "deleteWebhook",
     "setWebhook", "answerCallbackQuery", "answerInlineQuery", "closeForumTopic",
 })  # fmt: skip
-# httpx errors raised before the request reached Telegram.
+# httpx errors raised before the request reached Telegram (the first two are time-outs too).
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-def not_delivered(exc: NetworkError) -> bool:
-    """True when the request cannot have been carried out: never sent, or refused by a 5xx."""
-    cause = exc.__cause__
-    if isinstance(cause, _NOT_SENT):
+def worth_repeating(exc: NetworkError) -> bool:
+    """Whether repeating the request cannot do more harm than not repeating it.
+
+    Repeated: a request never sent (refused, connect or pool time-out), an error answer (5xx,
+    a proxy's page), and a connection dropped mid-way — there is no telling whether Telegram
+    carried that one out, and a reply lost is worse than a reply twice. Not repeated: a request
+    that went out and got no answer within READ_TIMEOUT (30 s): Telegram is slow, not down, and
+    has most likely carried it out (repeating those sent 102 replies twice in the review).
+    """
+    if isinstance(exc.__cause__, _NOT_SENT):
         return True
-    if isinstance(exc, TimedOut):
-        # The request went out and the answer did not come back in time.
-        return False
-    # An answer from the server (5xx; its cause is the page that was not JSON), or the
-    # connection failed mid-way (an httpx cause: it may have arrived).
-    return cause is None or isinstance(cause, TelegramError)
+    return not isinstance(exc, TimedOut)
 
 
 class PatientRateLimiter(AIORateLimiter):
@@ -64,9 +64,12 @@ class PatientRateLimiter(AIORateLimiter):
         first_delay: float = 0.5,
         overall_max_rate: float = FloodLimit.MESSAGES_PER_SECOND,
         group_max_rate: float = FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP,
+        repeat_unanswered: bool = False,
     ) -> None:
         """`overall_max_rate` (per second) and `group_max_rate` (per minute to one group) are
-        Telegram's flood limits; 0 switches one off (for measurements only)."""
+        Telegram's flood limits; 0 switches one off (for measurements only).
+        `repeat_unanswered`: also repeat what may have been carried out (the library's old
+        behaviour, for benchmarks/bench_faults.py only)."""
         super().__init__(
             max_retries=max_retries,
             overall_max_rate=overall_max_rate,
@@ -74,6 +77,7 @@ class PatientRateLimiter(AIORateLimiter):
         )
         self.network_retries = network_retries
         self.first_delay = first_delay
+        self.repeat_unanswered = repeat_unanswered
         # Set by build_application: failed calls and retries are counted there.
         self.metrics: Metrics | None = None
 
@@ -99,7 +103,8 @@ class PatientRateLimiter(AIORateLimiter):
                     raise
                 if isinstance(exc, BadRequest) or attempt == self.network_retries:
                     raise
-                if not not_delivered(exc) and endpoint not in SAFE_TO_REPEAT:
+                ambiguous = not worth_repeating(exc) and endpoint not in SAFE_TO_REPEAT
+                if ambiguous and not self.repeat_unanswered:
                     log.warning(
                         "Telegram gave no answer to %s (%s); not repeated, as it may have been "
                         "carried out",
