@@ -10,6 +10,7 @@ import asyncio
 import os
 import sqlite3
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,15 @@ import pytest
 from bot.cli import main
 from bot.dialog import actions
 from bot.dialog.held import HeldQuestions, scrub
+from bot.live import Served
 from bot.report import Period, group_questions, summarize
 from bot.report.render import report_lines
 from bot.store import SqliteStore
+from bot.store.sql import SqlStore
 from bot.store.usage import SentQuestion
 from tests import updates
-from tests.conftest import RunningBot, says
+from tests.conftest import RunningBot, says, start_bot, stop_bot
+from tests.fakebotapi import FakeBotApi
 
 USER = 4242424242
 USERNAME = "amina_k_1990"
@@ -75,14 +79,16 @@ def text_from(user: int = USER, value: str = DONT_KNOW) -> dict[str, Any]:
     return update
 
 
-def every_value(path: Path) -> list[str]:
-    """Every value of every column of every table, as text."""
+def every_value(store: SqlStore) -> list[str]:
+    """Every value of every column of every table, as text (SQLite or PostgreSQL)."""
+    if isinstance(store, SqliteStore):
+        listing = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    else:
+        listing = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
     found: list[str] = []
-    with sqlite3.connect(path) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for table in tables:
-            for row in db.execute(f"SELECT * FROM {table}"):
-                found.extend(str(value) for value in row)
+    for (table,) in store.db.query(listing):
+        for row in store.db.query(f"SELECT * FROM {table}"):
+            found.extend(str(value) for value in row)
     return found
 
 
@@ -91,28 +97,42 @@ def sqlite_path(bot: RunningBot) -> Path:
     return bot.store.path
 
 
-def sent_rows(path: Path) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(path) as db:
-        return db.execute("SELECT day, lang, text, nearest FROM sent_question").fetchall()
+def sent_rows(store: SqlStore) -> list[tuple[Any, ...]]:
+    return store.db.query("SELECT day, lang, text, nearest FROM sent_question")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def any_bot(
+    request: pytest.FixtureRequest, fake_api: FakeBotApi, tmp_path: Path, served: Served
+) -> AsyncIterator[RunningBot]:
+    """The running bot on SQLite, then on PostgreSQL (where a server can be started)."""
+    extra: dict[str, object] = {}
+    if request.param == "postgres":
+        url = request.getfixturevalue("fresh_postgres")
+        extra = {"BOT_DATABASE_URL": url, "BOT_USER_KEY": "ab" * 32}
+    bot = await start_bot(fake_api, tmp_path, served, **extra)
+    yield bot
+    await stop_bot(bot)
 
 
 async def test_a_question_is_stored_only_when_the_user_sends_it_and_then_scrubbed(
-    running_bot: RunningBot,
+    any_bot: RunningBot,
 ) -> None:
-    bot = running_bot
+    bot = any_bot
+    assert isinstance(bot.store, SqlStore)
+    store = bot.store
     reply = await ask(bot, text_from())
     assert reply["text"].startswith(says(bot.kb, "en", "none_reply", topics="\0").split("\0")[0])
     data = send_button(reply)
     assert says(bot.kb, "en", "button_send_question") in [t for t, _ in buttons(reply)]
-    # Asked, not sent: nothing of the text is anywhere in the file.
-    path = sqlite_path(bot)
-    assert sent_rows(path) == []
-    assert not any("bitcoin" in value for value in every_value(path))
+    # Asked, not sent: nothing of the text is anywhere in the database.
+    assert sent_rows(store) == []
+    assert not any("bitcoin" in value for value in every_value(store))
 
     on = updates.bot_message(USER, reply["text"], 7001, 1)
     thanked = await press(bot, data, on)
     assert thanked["text"] == says(bot.kb, "en", "question_sent", days="90")
-    rows = sent_rows(path)
+    rows = sent_rows(store)
     assert len(rows) == 1
     day, lang, text, nearest = rows[0]
     assert day == datetime.now(UTC).date().isoformat()
@@ -123,16 +143,17 @@ async def test_a_question_is_stored_only_when_the_user_sends_it_and_then_scrubbe
     )
     assert nearest == ""
     # Nothing that identifies the sender, in any column of any table.
-    values = " ".join(every_value(path))
+    values = " ".join(every_value(store))
     for secret in (str(USER), USERNAME, "4567", "amina.k", "helper_bob", "Amina"):
         assert secret not in values
-    raw = path.read_bytes() + path.with_name(path.name + "-wal").read_bytes()
-    assert str(USER).encode() not in raw
+    if isinstance(store, SqliteStore):
+        raw = store.path.read_bytes() + store.path.with_name(store.path.name + "-wal").read_bytes()
+        assert str(USER).encode() not in raw
 
     # A second press sends nothing twice; the user is told the question is no longer held.
     again = await press(bot, data, on)
     assert again["text"] == says(bot.kb, "en", "question_expired", minutes="30")
-    assert len(sent_rows(path)) == 1
+    assert len(sent_rows(store)) == 1
 
 
 async def test_none_of_these_leads_to_the_same_choice(running_bot: RunningBot) -> None:
@@ -144,7 +165,8 @@ async def test_none_of_these_leads_to_the_same_choice(running_bot: RunningBot) -
     dont_know = await press(bot, none[0], on)
     data = send_button(dont_know)
     await press(bot, data, on)
-    rows = sent_rows(sqlite_path(bot))
+    assert isinstance(bot.store, SqlStore)
+    rows = sent_rows(bot.store)
     assert [(r[1], r[2]) for r in rows] == [("en", "IOM Iceland")]
     # The entries that were suggested travel with it, as a hint for the maintainers.
     assert rows[0][3]
