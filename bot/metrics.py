@@ -12,7 +12,8 @@ Metrics (Prometheus' standard client, one registry per process):
 Labels carry kinds and statuses only: no user, chat, text or entry a person could be found by.
 
 `Health` answers /healthz: the knowledge is loaded, the store answers, and Telegram was
-reached recently (polling: the last getUpdates; webhook: the last update or send).
+reached recently (polling: the last getUpdates; with a webhook Telegram calls only when users
+write, so silence is not a failure there).
 """
 
 from __future__ import annotations
@@ -93,6 +94,8 @@ class Health:
     clock: Callable[[], float] = time.monotonic
     started: float = field(default_factory=time.monotonic)
     last_contact: float | None = None
+    # With a webhook, Telegram calls when users write: silence is no sign of trouble.
+    webhook: bool = False
 
     def contact(self) -> None:
         self.last_contact = self.clock()
@@ -103,7 +106,8 @@ class Health:
         store = self.store_ok()
         # Right after start-up there has been no contact yet: not a failure for a minute.
         waiting = self.last_contact is None and now - self.started < TELEGRAM_SILENCE_SECONDS
-        telegram = waiting or (since is not None and since < TELEGRAM_SILENCE_SECONDS)
+        recent = since is not None and since < TELEGRAM_SILENCE_SECONDS
+        telegram = self.webhook or waiting or recent
         report = {
             "status": "ok" if store and telegram else "failing",
             "knowledge": self.knowledge(),

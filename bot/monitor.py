@@ -36,14 +36,22 @@ class _Metrics(tornado.web.RequestHandler):
         self.finish(self.metrics.exposition())
 
 
+Routes = list[tuple[str, type[tornado.web.RequestHandler], dict[str, object]]]
+
+
+def routes(metrics: Metrics, health: Health) -> Routes:
+    """/healthz and /metrics, for this server and for the webhook's (delivery.py)."""
+    return [
+        (r"/healthz", _Healthz, {"health": health}),
+        (r"/metrics", _Metrics, {"metrics": metrics}),
+    ]
+
+
 class MonitorServer:
     def __init__(self, metrics: Metrics, health: Health, listen: str, port: int) -> None:
         self.listen, self.port = listen, port
         app = tornado.web.Application(
-            [
-                (r"/healthz", _Healthz, {"health": health}),
-                (r"/metrics", _Metrics, {"metrics": metrics}),
-            ],
+            routes(metrics, health),
             # Requests are not logged: tornado's access log would hold client addresses.
             log_function=lambda handler: None,
         )

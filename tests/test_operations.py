@@ -19,6 +19,7 @@ from bot.metrics import TELEGRAM_SILENCE_SECONDS, Health
 from tests import updates
 from tests.conftest import RunningBot, settings_for, start_bot, stop_bot
 from tests.fakebotapi import FakeBotApi
+from tests.test_telegram_e2e import start_webhook_bot
 
 
 async def test_health_and_metrics_are_served_and_hold_no_user(
@@ -141,3 +142,27 @@ async def test_a_send_without_an_answer_in_time_is_not_sent_twice(
         assert any("not repeated" in r.getMessage() for r in caplog.records)
     finally:
         await stop_bot(bot)
+
+
+async def test_health_and_metrics_are_on_the_webhook_server_too(
+    fake_api: FakeBotApi, tmp_path: Path, unused_tcp_port: int, served: Served
+) -> None:
+    bot = await start_webhook_bot(fake_api, tmp_path, unused_tcp_port, served)
+    base = f"http://127.0.0.1:{unused_tcp_port}"
+    update = updates.text(served.kb.entries[0].questions.get("en")[0], uid=626262)
+    update["update_id"] = 31337
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token_1"}
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.post(f"{base}/telegram", json=update, headers=headers) as response:
+                assert response.status == 200
+            async with http.get(f"{base}/healthz") as response:
+                assert response.status == 200
+                health = json.loads(await response.text())
+            async with http.get(f"{base}/metrics") as response:
+                metrics = await response.text()
+    finally:
+        await stop_bot(bot)
+    assert health["status"] == "ok"
+    assert 'bot_decisions_total{status="answer"} 1.0' in metrics
+    assert "626262" not in metrics

@@ -25,7 +25,7 @@ from bot.dialog import HandoffOptions
 from bot.live import LiveKnowledge, open_live
 from bot.logs import configure
 from bot.metrics import Health, Metrics
-from bot.monitor import MonitorServer
+from bot.monitor import MonitorServer, routes
 from bot.store import BotStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,16 @@ def build_application(
         Application.builder()
         # The bot and the update queue come with the updater. Polling confirms an update to
         # Telegram only once it is handled (delivery.py).
-        .updater(DurableUpdater(bot, updates, ledger, on_contact=health.contact))
+        .updater(
+            DurableUpdater(
+                bot,
+                updates,
+                ledger,
+                on_contact=health.contact,
+                routes=routes(metrics, health),
+                on_webhook=lambda: setattr(health, "webhook", True),
+            )
+        )
         # Chats run concurrently; the updates of one chat keep their order.
         .concurrent_updates(ChatOrderedProcessor(on_done=ledger.done))
         .post_init(on_startup)

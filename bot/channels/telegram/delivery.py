@@ -135,11 +135,17 @@ class DurableUpdater(Updater):
         update_queue: asyncio.Queue[object],
         ledger: DeliveryLedger,
         on_contact: Callable[[], None] | None = None,
+        routes: Sequence[Any] = (),
+        on_webhook: Callable[[], None] | None = None,
     ):
-        """`on_contact`: told each time Telegram answered a getUpdates (the health check)."""
+        """`on_contact`: told each time Telegram answered a getUpdates (the health check);
+        `routes`: more tornado routes for the webhook's server (/healthz and /metrics);
+        `on_webhook`: told when the webhook (not polling) starts."""
         super().__init__(bot, update_queue)
         self.ledger = ledger
         self.on_contact = on_contact
+        self.routes = list(routes)
+        self.on_webhook = on_webhook
         self._task: asyncio.Task[None] | None = None
 
     async def start_polling(
@@ -206,8 +212,13 @@ class DurableUpdater(Updater):
             url_path = f"/{url_path}"
         shared = {"bot": self.bot, "update_queue": self.update_queue,
                   "secret_token": secret_token, "ledger": self.ledger}  # fmt: skip
-        app = tornado.web.Application([(rf"{url_path}/?", DurableWebhookHandler, shared)])
+        app = tornado.web.Application(
+            [(rf"{url_path}/?", DurableWebhookHandler, shared), *self.routes],
+            log_function=lambda handler: None,
+        )
         self._httpd = WebhookServer(listen, port, app, None, unix)  # type: ignore[arg-type]
+        if self.on_webhook is not None:
+            self.on_webhook()
         await self._bootstrap(
             max_retries=bootstrap_retries,
             drop_pending_updates=drop_pending_updates,
