@@ -3,10 +3,16 @@ key that the database never holds, one open ticket per user whoever opens it."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import threading
 from collections.abc import Callable, Iterator
+from html import escape
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import psycopg
 import pytest
 
@@ -15,7 +21,7 @@ from bot.dialog import actions
 from bot.live import Served
 from bot.store import BotStore, SqliteStore, StoreError
 from bot.store.postgres import MIGRATIONS, PostgresStore
-from tests import updates
+from tests import botprocess, updates
 from tests.conftest import TOKEN, says, start_bot, stop_bot
 from tests.fakebotapi import FakeBotApi
 
@@ -200,3 +206,62 @@ async def test_replicas_behind_one_address_share_language_and_forget(
             await stop_bot(bot)
         for api in apis:
             await api.stop()
+
+
+async def test_two_bot_processes_behind_one_webhook_address(
+    fresh_postgres: str,
+    fake_api: FakeBotApi,
+    tmp_path: Path,
+    unused_tcp_port_factory: Callable[[], int],
+    served: Served,
+) -> None:
+    """Two real `python -m bot run` processes on one PostgreSQL database, the test spreading
+    Telegram's webhook calls between them as an L7 load balancer would."""
+    ports = [unused_tcp_port_factory(), unused_tcp_port_factory()]
+    shared = {
+        "BOT_DATABASE_URL": fresh_postgres,
+        "BOT_USER_KEY": KEY.hex(),
+        "BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
+        "BOT_WEBHOOK_SECRET": "replica-secret",
+        "BOT_WEBHOOK_LISTEN": "127.0.0.1",
+    }
+    processes = []
+    for number, port in enumerate(ports):
+        folder = tmp_path / f"replica{number}"
+        folder.mkdir()
+        processes.append(botprocess.start(fake_api, folder, folder / "bot.log", botprocess.FIXTURE,
+                                          BOT_WEBHOOK_PORT=str(port), **shared))  # fmt: skip
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "replica-secret"}
+    next_id = iter(range(90_000, 90_100))
+
+    async def deliver(http: aiohttp.ClientSession, port: int, update: dict[str, Any]) -> None:
+        update = {**update, "update_id": next(next_id)}
+        url = f"http://127.0.0.1:{port}/telegram"
+        async with http.post(url, json=update, headers=headers) as response:
+            assert response.status == 200
+
+    try:
+        async with aiohttp.ClientSession() as http:
+            for port in ports:  # both replicas up
+                for _ in range(300):
+                    with contextlib.suppress(aiohttp.ClientError):
+                        async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                            if response.status == 200:
+                                break
+                    await asyncio.sleep(0.1)
+            first, second = ports
+            await deliver(http, first, updates.press(actions.language("uk"), uid=USER))
+            await deliver(http, second, updates.command("/privacy", uid=USER, lang="en"))
+            privacy = fake_api.sent()[-1]["text"]
+            assert privacy.startswith(escape(says(served.kb, "uk", "privacy")[:20], quote=False))
+            await deliver(http, second, updates.command("/forget", uid=USER, lang="en"))
+            with psycopg.connect(fresh_postgres) as db:
+                assert db.execute("SELECT count(*) FROM user_language").fetchone() == (0,)
+            await deliver(http, first, updates.command("/privacy", uid=USER, lang="en"))
+            again = fake_api.sent()[-1]["text"]
+            assert again.startswith(escape(says(served.kb, "en", "privacy")[:20], quote=False))
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(20)
