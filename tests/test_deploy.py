@@ -84,3 +84,40 @@ def test_the_dockerfile_is_hadolint_clean() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _docker_engine() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    try:
+        done = subprocess.run(["docker", "version", "--format", "{{.Server.Version}}"],
+                              capture_output=True, text=True, timeout=20, check=False)  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0 and bool(done.stdout.strip())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not _docker_engine(),
+    reason="no Docker engine reachable here (docker version fails): build the image where one runs",
+)
+def test_the_image_builds_with_its_user_and_health_check() -> None:
+    tag = "migration-bot-test:latest"
+    built = subprocess.run(
+        ["docker", "build", "-f", str(ROOT / "deploy" / "Dockerfile"), "-t", tag, str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    inspected = subprocess.run(
+        ["docker", "image", "inspect", "--format", "{{.Config.User}} {{.Config.Healthcheck}}", tag],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert inspected.stdout.startswith("10001:10001 ")
+    assert "/healthz" in inspected.stdout
