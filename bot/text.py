@@ -101,3 +101,34 @@ def question_key(text: str) -> str:
     "island"); a text with no letters or digits has the empty key.
     """
     return " ".join(tokens(text))
+
+
+# What can point to a person in a question, replaced by a neutral word. Order matters: an
+# e-mail address holds an @name, a phone number holds a digit run.
+_SCRUBS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE), "[link]"),
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[e-mail]"),
+    (re.compile(r"(?<!\w)@\w{3,}"), "[@name]"),
+    # Phone numbers: an optional +, then digits with spaces, dots, dashes or brackets, with
+    # at least seven digits in all.
+    (re.compile(r"\+?\(?\d(?:[\s().-]*\d){6,}"), "[phone]"),
+    # Any other run of five digits or more (ids, case and document numbers); years stay.
+    (re.compile(r"\d{5,}"), "[number]"),
+)
+MAX_SENT_CHARS = 500
+
+
+def scrub(text: str) -> str:
+    """The question without links, e-mail addresses, @names, phone numbers or long numbers,
+    each replaced by a neutral word ("[phone]"), as a question sent to the team is kept."""
+    for pattern, word in _SCRUBS:
+        text = pattern.sub(word, text)
+    return " ".join(text.split())[:MAX_SENT_CHARS]
+
+
+def strip_personal(text: str) -> str:
+    """The same details removed outright: what the matcher reads. A phone number says nothing
+    about what is asked, and its digits once made a question look like Yoruba."""
+    for pattern, _ in _SCRUBS:
+        text = pattern.sub(" ", text)
+    return " ".join(text.split())

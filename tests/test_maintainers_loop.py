@@ -19,13 +19,14 @@ import pytest
 
 from bot.cli import main
 from bot.dialog import actions
-from bot.dialog.held import HeldQuestions, scrub
+from bot.dialog.held import HeldQuestions
 from bot.live import Served
 from bot.report import Period, group_questions, summarize
 from bot.report.render import report_lines
 from bot.store import SqliteStore
 from bot.store.sql import SqlStore
 from bot.store.usage import SentQuestion
+from bot.text import scrub
 from tests import updates
 from tests.conftest import RunningBot, says, start_bot, stop_bot
 from tests.fakebotapi import FakeBotApi

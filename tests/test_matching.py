@@ -216,3 +216,15 @@ def test_ask_explains_the_decision_for_maintainers() -> None:
     assert "best phrasing [en]:" in out
     assert "shared words:" in out
     assert "§iceland" in out
+
+
+def test_a_phone_number_in_a_question_changes_neither_language_nor_answer(
+    matcher: Matcher,
+) -> None:
+    """Digits and addresses say nothing about what is asked: they once made a question look
+    like Yoruba and got the "I do not read this language" reply."""
+    for extra in ("912 34 567", "+358 40 123 4567", "mail me at amina@example.org"):
+        plain = matcher.match("Can I study in Iceland?", user_lang="en")
+        with_number = matcher.match(f"Can I study in Iceland? {extra}", user_lang="en")
+        assert with_number.lang == "en"
+        assert (with_number.status, with_number.entry) == (plain.status, plain.entry)

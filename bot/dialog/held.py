@@ -10,7 +10,6 @@ user to send it again.
 
 from __future__ import annotations
 
-import re
 import secrets
 import threading
 import time
@@ -18,29 +17,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.text import scrub
+
 HOLD_SECONDS = 30 * 60
 HOLD_MAX = 2000
-
-# What can point to a person in a question, replaced by a neutral word. Order matters: an
-# e-mail address holds an @name, a phone number holds a digit run.
-_SCRUBS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE), "[link]"),
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[e-mail]"),
-    (re.compile(r"(?<!\w)@\w{3,}"), "[@name]"),
-    # Phone numbers: an optional +, then digits with spaces, dots, dashes or brackets, with
-    # at least seven digits in all.
-    (re.compile(r"\+?\(?\d(?:[\s().-]*\d){6,}"), "[phone]"),
-    # Any other run of five digits or more (ids, case and document numbers); years stay.
-    (re.compile(r"\d{5,}"), "[number]"),
-)
-MAX_SENT_CHARS = 500
-
-
-def scrub(text: str) -> str:
-    """The question without links, e-mail addresses, @names, phone numbers or long numbers."""
-    for pattern, word in _SCRUBS:
-        text = pattern.sub(word, text)
-    return " ".join(text.split())[:MAX_SENT_CHARS]
 
 
 @dataclass(frozen=True)

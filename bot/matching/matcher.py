@@ -30,7 +30,7 @@ from bot.matching.places import PlaceFinder
 from bot.matching.safety import KINDS, Hit, SafetyScanner
 from bot.matching.semantic import Embedder
 from bot.matching.smalltalk import SmallTalk, Talk
-from bot.text import tokens
+from bot.text import strip_personal, tokens
 
 # Languages of ours written in another script than Latin: Latin text from their readers may be
 # the language transliterated (Arabizi, Finglish, translit).
@@ -173,15 +173,18 @@ class Matcher:
         """
         parts = sentences(text)
         hits = [(i, hit) for i, part in enumerate(parts) for hit in self.safety.scan(part)]
+        # The rest reads the message without phone numbers, addresses and the like: they say
+        # nothing about what is asked, and their digits can pass for another language.
+        plain = strip_personal(text)
         if not hits:
-            talk = self.smalltalk.recognise(text)
+            talk = self.smalltalk.recognise(plain)
             if talk is not None:
                 return self._talk(text, talk, user_lang)
-            transliterated = self._transliterated(text, user_lang)
-            foreign = None if transliterated else self.foreign.detect(text)
+            transliterated = self._transliterated(plain, user_lang)
+            foreign = None if transliterated else self.foreign.detect(plain)
             if foreign is not None:
                 return _before_faq(text, "language", foreign)
-        faq = replace(self._faq(asking_part(parts), user_lang, top), query=text)
+        faq = replace(self._faq(asking_part(sentences(plain)), user_lang, top), query=text)
         if not hits:
             if transliterated and user_lang is not None:
                 return replace(faq, lang=user_lang)
@@ -200,7 +203,8 @@ class Matcher:
         if self._covered(faq, kinds, parts, hits, user_lang):
             # An entry written for exactly this situation answers, under the emergency number.
             return replace(faq, crisis=kinds, hits=tuple(found), countries=countries)
-        calm = [p for i, p in enumerate(parts) if all(j != i for j, _ in hits)]
+        calm = [strip_personal(p) for i, p in enumerate(parts) if all(j != i for j, _ in hits)]
+        calm = [p for p in calm if p]
         question = self._faq(asking_part(calm), user_lang, top) if calm else None
         answered = question is not None and question.status == "answer"
         return Decision(
