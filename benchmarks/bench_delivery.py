@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import signal
 import sqlite3
@@ -107,4 +108,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    # --help says what the script measures, before it runs anything.
+    argparse.ArgumentParser(description=__doc__).parse_args()
     asyncio.run(main())

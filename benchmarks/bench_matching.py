@@ -13,6 +13,7 @@ Absolute times drift between machines: compare the ratio to the baseline.
 
 from __future__ import annotations
 
+import argparse
 import random
 import time
 import tracemalloc
@@ -128,4 +129,6 @@ def _ms(pair: tuple[float, float]) -> tuple[str, str]:
 
 
 if __name__ == "__main__":
+    # --help says what the script measures, before it runs anything.
+    argparse.ArgumentParser(description=__doc__).parse_args()
     raise SystemExit(main())

@@ -11,6 +11,7 @@ peak memory is its own.
 
 from __future__ import annotations
 
+import argparse
 import random
 import sqlite3
 import subprocess
@@ -114,4 +115,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # --help says what the script measures, before it runs anything.
+    argparse.ArgumentParser(description=__doc__).parse_args()
     main()

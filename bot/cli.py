@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "'path:line: what is wrong — how to fix it'. Exit status 1 on any error.",
     )
     validate.add_argument("directory", nargs="?", type=Path, metavar="DIR")
+    _knowledge_option(validate)
     validate.add_argument(
         "--errors-only", action="store_true", help="do not list warnings (they are still counted)"
     )
@@ -432,7 +433,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         )
         from bot.channels.console import run_console
 
-        return run_console(settings, knowledge, user_lang=None)
+        return run_console(settings, knowledge, user_lang=None, instead_of_telegram=True)
     from bot.channels.telegram.app import run_telegram
 
     return run_telegram(settings, knowledge, webhook_url=getattr(args, "webhook", None))

@@ -109,6 +109,8 @@ def configure(level: str, secrets: list[str] | None = None, style: str = "text")
             handler.removeFilter(existing)
         handler.addFilter(redactor)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # The job that looks for edited knowledge would log two lines every BOT_RELOAD_SECONDS.
+    logging.getLogger("apscheduler").setLevel(max(logging.getLevelName(level), logging.WARNING))
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     # python-telegram-bot's DEBUG output prints whole updates: message texts next to user ids
     # and names. Never below INFO, whatever BOT_LOG_LEVEL says.

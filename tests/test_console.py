@@ -79,3 +79,13 @@ def test_arabic_in_the_terminal_is_marked_right_to_left(served: Served) -> None:
     assert entry is not None
     result = chat(entry.questions.get("ar")[0] + "\n", "chat", "--lang", "ar")
     assert RLM + entry.title("ar", "en") in result.stdout
+
+
+def test_run_without_a_token_and_without_a_terminal_fails_clearly() -> None:
+    """A service or container started without its token must not stop with status 0 (the
+    supervisor would not restart it, nor say why)."""
+    result = chat("", "run")
+    assert result.returncode == 1
+    assert "TELEGRAM_BOT_TOKEN is not set and there is no terminal" in result.stderr
+    # Questions piped in are still a conversation.
+    assert chat("/quit\n", "run").returncode == 0

@@ -326,3 +326,13 @@ def test_report_command_prints_and_writes_a_page(
     assert main(["report"]) == 1
     assert "no database at" in capsys.readouterr().err
     os.environ.pop("BOT_DATABASE_PATH", None)
+
+
+def test_the_wording_sent_most_often_leads_its_group() -> None:
+    questions = [
+        q("they brought me here for work and now force me"),
+        q("they brought me here for work and now they force me to stay"),
+        q("they brought me here for work and now they force me to stay"),
+    ]
+    [group] = group_questions(questions)
+    assert group.leader.text == "they brought me here for work and now they force me to stay"

@@ -95,7 +95,8 @@ class ConsoleChat:
     def apply(self, outcome: Outcome) -> None:
         record(self.store, outcome, CONSOLE_USER)
 
-    def run(self, lines: Iterable[str], interactive: bool) -> None:
+    def run(self, lines: Iterable[str], interactive: bool) -> int:
+        """Chat until the input ends or /quit; returns how many lines were read."""
         served = self.live.current
         lang = served.dialog.menu_lang(self.user())
         self.handle("/start")
@@ -103,7 +104,9 @@ class ConsoleChat:
         prompt = "> " if interactive else ""
         self.out.write(prompt)
         self.out.flush()
+        read = 0
         for line in lines:
+            read += 1
             if line.strip() in ("/quit", "/exit"):
                 break
             self.live.reload_if_changed()
@@ -111,6 +114,7 @@ class ConsoleChat:
             self.out.write(prompt)
             self.out.flush()
         self.out.write("\n")
+        return read
 
 
 def _client_language(explicit: str | None) -> str | None:
@@ -124,7 +128,12 @@ def _client_language(explicit: str | None) -> str | None:
     return None
 
 
-def run_console(settings: Settings, knowledge: Path, user_lang: str | None) -> int:
+def run_console(
+    settings: Settings, knowledge: Path, user_lang: str | None, instead_of_telegram: bool = False
+) -> int:
+    """The terminal chat. `instead_of_telegram`: `run` without a token; then no input at all
+    (a service or container with no terminal) is an error, so that the supervisor says so and
+    restarts, instead of a bot that stops at once with status 0."""
     live = open_live(
         knowledge, settings.embedder(), settings.operator_name, None, settings.unanswered_days
     )
@@ -138,7 +147,14 @@ def run_console(settings: Settings, knowledge: Path, user_lang: str | None) -> i
     )
     chat = ConsoleChat(live, _client_language(user_lang), sys.stdout)
     interactive = sys.stdin.isatty()
-    chat.run(_lines(interactive), interactive)
+    read = chat.run(_lines(interactive), interactive)
+    if instead_of_telegram and not interactive and read == 0:
+        print(
+            "error: TELEGRAM_BOT_TOKEN is not set and there is no terminal to chat in: set the "
+            "token (in .env, the service's environment file or `docker run --env-file`)",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -4,7 +4,8 @@ Within each language, two questions are alike when their folded words, sorted, a
 (rapidfuzz `token_sort_ratio`), or when one's words are nearly all in the other's and both say
 something (`token_set_ratio`, three words or more). Then star-shaped groups, greedily: the
 question alike to the most others leads a group of all of them; repeat with those left.
-A chain of small rewordings therefore never merges two different questions.
+A chain of small rewordings therefore never merges two different questions. Among leaders
+alike to as many, the wording sent most often leads.
 """
 
 from __future__ import annotations
@@ -86,7 +87,10 @@ def _alike(items: Sequence[SentQuestion]) -> np.ndarray:
 def _stars(items: Sequence[SentQuestion]) -> list[list[int]]:
     alike = _alike(items)
     left = np.ones(len(items), dtype=bool)
-    degree = alike.sum(axis=1)
+    # Ties go to the wording sent most often, as it was sent (a shortened variant loses).
+    said = Counter(q.text.casefold() for q in items)
+    often = np.array([said[q.text.casefold()] for q in items])
+    degree = alike.sum(axis=1) * (len(items) + 1) + often
     stars: list[list[int]] = []
     while left.any():
         candidates = np.where(left, degree, -1)
@@ -96,7 +100,7 @@ def _stars(items: Sequence[SentQuestion]) -> list[list[int]]:
         stars.append(ordered)
         left[members] = False
         # Degrees count only the questions still left.
-        degree -= alike[:, members].sum(axis=1)
+        degree -= alike[:, members].sum(axis=1) * (len(items) + 1)
     return stars
 
 

@@ -198,6 +198,9 @@ def _groups(summary: Summary, kb: KnowledgeBase | None) -> list[str]:
         "<h2>Questions sent to the team</h2>",
         f'<p class="muted">{sent:,} questions in {len(summary.groups):,} groups, biggest first; '
         "phone numbers, e-mail addresses and @names were removed before they were stored.</p>",
+        "<p><b>Read them first for danger</b>: a message about a threat, violence, self-harm or "
+        "exploitation the bot did not recognise belongs in <code>knowledge/safety.yaml</code> as "
+        "cues, not in an FAQ entry.</p>",
     ]
     for number, group in enumerate(summary.groups, start=1):
         others = "".join(f"<li>{escape(text)}</li>" for text in group.examples(EXAMPLES))

@@ -40,6 +40,7 @@ def yaml_suggestion(group: Group, kb: KnowledgeBase | None) -> list[str]:
             "no entry is near: if the sources cover it, write a new entry with this phrasing:",
             f"      {group.lang}:",
             phrasing,
+            "(if it is someone in danger, add its words to knowledge/safety.yaml instead)",
         ]
     return [
         f"if {entry.id} answers it, add to knowledge/faq/{entry.topic}.yaml, "
@@ -85,6 +86,12 @@ def report_lines(summary: Summary, kb: KnowledgeBase | None = None) -> Iterator[
     yield ""
     sent = sum(group.size for group in summary.groups)
     yield f"Questions sent to the team: {sent:,} in {len(summary.groups):,} groups, biggest first"
+    if summary.groups:
+        yield (
+            "  Read them first for danger: a message about a threat, violence, self-harm or "
+            "exploitation the bot did not recognise belongs in knowledge/safety.yaml as cues "
+            "(see knowledge/README.md), not in an FAQ entry."
+        )
     for number, group in enumerate(summary.groups, start=1):
         yield f"{number:>3}. {group.size}× [{group.lang}] {group.leader.text}"
         others = group.examples(EXAMPLES)

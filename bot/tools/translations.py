@@ -384,7 +384,8 @@ def export_po(root: Path, lang: str, target: Path, out: TextIO) -> int:
     fuzzy = sum(1 for m in messages if m.fuzzy)
     print(
         f"wrote {target}: {len(messages)} messages in {lang} ({fuzzy} fuzzy: not yet checked "
-        f"by a person); after translating: python -m bot translations import {target}",
+        f"by a person); after translating: python -m bot translations import {target} "
+        f"--knowledge {root}",
         file=out,
     )
     return 0
