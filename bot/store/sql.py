@@ -170,6 +170,9 @@ class SqlStore:
         if update_id % _PRUNE_EVERY == 0:
             self.db.execute("DELETE FROM handled_update WHERE at < ?", (now - 86400,))
 
+    def was_handled(self, update_id: int) -> bool:
+        return bool(self.db.query("SELECT 1 FROM handled_update WHERE update_id = ?", (update_id,)))
+
     def handled_since(self, seconds: float) -> set[int]:
         rows = self.db.query(
             "SELECT update_id FROM handled_update WHERE at >= ?", (self._now() - int(seconds),)

@@ -58,6 +58,8 @@ class HandledStore(Protocol):
 
     def handled_since(self, seconds: float) -> set[int]: ...
 
+    def was_handled(self, update_id: int) -> bool: ...
+
 
 class DeliveryLedger:
     """Fetched, in-flight and handled update ids, and the offset that confirms the handled."""
@@ -90,7 +92,11 @@ class DeliveryLedger:
         self._in_flight.add(update_id)
 
     def handled(self, update_id: int) -> bool:
-        return update_id in self._handled
+        """Handled here, or by another replica on the same database (a webhook's retry can
+        reach any replica)."""
+        if update_id in self._handled:
+            return True
+        return self.store is not None and self.store.was_handled(update_id)
 
     def in_flight(self, update_id: int) -> bool:
         return update_id in self._in_flight
