@@ -151,3 +151,24 @@ async def test_a_webhook_is_answered_once_the_update_is_handled_and_never_twice(
         assert len(fake_api.sent()) == 1
     finally:
         await stop_bot(again)
+
+
+def test_the_ledger_keeps_its_offset_behind_what_is_being_handled_and_its_memory_bounded() -> None:
+    from bot.channels.telegram.delivery import REMEMBERED_IN_MEMORY, DeliveryLedger
+
+    ledger = DeliveryLedger()
+    for update_id in (10, 11, 12):
+        assert ledger.is_new(update_id)
+        ledger.started(update_id)
+    ledger.done(11)
+    ledger.done(12)
+    assert ledger.offset == 10  # 10 is still being handled: nothing after it is confirmed
+    assert not ledger.is_new(11)  # handled: skipped when Telegram sends it again
+    ledger.done(10)
+    assert ledger.offset == 13
+    for update_id in range(100, 100 + 3 * REMEMBERED_IN_MEMORY):
+        ledger.is_new(update_id)
+        ledger.started(update_id)
+        ledger.done(update_id)
+    assert len(ledger._handled) <= REMEMBERED_IN_MEMORY
+    assert ledger.handled(100 + 3 * REMEMBERED_IN_MEMORY - 1)

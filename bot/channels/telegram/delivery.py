@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 # fails them all (and the library fetches the same batch again, forever).
 warnings.filterwarnings("ignore", message="Please use .Bot.getUpdates.", category=PTBUserWarning)
 
+# Handled update ids kept in memory (the store keeps a day's).
+REMEMBERED_IN_MEMORY = 10_000
 # How long handled update ids are remembered: Telegram keeps an unconfirmed update for a day.
 REMEMBER_SECONDS = 24 * 3600
 # A webhook request waits this long for its update to be handled (Telegram waits about a
@@ -121,10 +123,11 @@ class DeliveryLedger:
         waiter = self._waiters.pop(update_id, None)
         if waiter is not None:
             waiter.set()
-        # Ids below the offset will never come back: memory stays bounded.
-        floor = self.offset
-        if len(self._handled) > 10_000:
-            self._handled = {i for i in self._handled if i >= floor}
+        # Memory stays bounded: Telegram numbers updates in order, so the oldest go first. With
+        # polling they are below the offset and never come back; a webhook's late retry of one
+        # is still recognised by the store (`handled`).
+        if len(self._handled) > REMEMBERED_IN_MEMORY:
+            self._handled = set(sorted(self._handled)[-REMEMBERED_IN_MEMORY // 2 :])
 
     def poison(self, update_id: int) -> None:
         self.done(update_id)
