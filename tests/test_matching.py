@@ -41,6 +41,9 @@ def answered(
         # synonyms and acronyms across languages
         ("is the OIM part of the United Nations", "iom-un"),
         ("Marrakesh pact legally binding?", "gcm-binding"),
+        # Its answer once lost "work in Iceland" and the asylum answer won.
+        ("Can I work in Iceland?", "iceland-work"),
+        ("Могу ли я работать в Исландии?", "iceland-work"),
         ("hinsegin innflytjendur og ofbeldi, hvað geri ég ef mér er hótað", "lgbti-threatened"),
         # Latin without diacritics
         ("Hvar finn eg opinberar upplysingar um ad flytja til Islands", "iceland-official-info"),
