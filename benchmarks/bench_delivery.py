@@ -20,7 +20,6 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,15 +29,6 @@ from tests import botprocess, updates  # noqa: E402
 from tests.fakebotapi import FakeBotApi  # noqa: E402
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawX"
-
-
-async def until_answered(api: FakeBotApi, users: list[int], within: float) -> Counter[int]:
-    deadline = time.monotonic() + within
-    while True:
-        replies = Counter(int(p["chat_id"]) for p in api.sent() if int(p["chat_id"]) in users)
-        if all(replies[u] for u in users) or time.monotonic() > deadline:
-            return replies
-        await asyncio.sleep(0.05)
 
 
 async def crash(folder: Path, queued: int) -> tuple[int, int, int, int]:
@@ -56,7 +46,7 @@ async def crash(folder: Path, queued: int) -> tuple[int, int, int, int]:
     with sqlite3.connect(folder / "bot.sqlite3") as db:
         recorded = {update_of[r[0]] for r in db.execute("SELECT update_id FROM handled_update")}
     second = botprocess.start(api, folder, log)
-    replies = await until_answered(api, users, within=120)
+    replies = await botprocess.answered(api, users, within=120)
     second.send_signal(signal.SIGTERM)
     second.wait()
     await api.stop()
@@ -79,7 +69,7 @@ async def poison(folder: Path) -> tuple[float, int, int, bool]:
     log = folder / "poison.log"
     started = time.monotonic()
     bot = botprocess.start(api, folder, log)
-    replies = await until_answered(api, users, within=60)
+    replies = await botprocess.answered(api, users, within=60)
     took = time.monotonic() - started
     await asyncio.sleep(2)  # would the poison update be fetched again and again?
     bot.send_signal(signal.SIGTERM)

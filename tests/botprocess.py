@@ -5,9 +5,12 @@ For what only a process can show: a kill -9 in the middle of work, the log it wr
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 
 from tests.fakebotapi import FakeBotApi
@@ -40,3 +43,13 @@ def start(
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+
+async def answered(api: FakeBotApi, users: list[int], within: float) -> Counter[int]:
+    """Wait until every user got a reply (or time runs out); replies per user."""
+    deadline = time.monotonic() + within
+    while True:
+        replies = Counter(int(p["chat_id"]) for p in api.sent() if int(p["chat_id"]) in users)
+        if all(replies[u] for u in users) or time.monotonic() > deadline:
+            return replies
+        await asyncio.sleep(0.05)

@@ -12,7 +12,6 @@ import json
 import signal
 import sqlite3
 import time
-from collections import Counter
 from pathlib import Path
 
 import aiohttp
@@ -25,16 +24,6 @@ from tests.fakebotapi import FakeBotApi
 from tests.test_telegram_e2e import start_webhook_bot
 
 pytestmark = pytest.mark.slow
-
-
-async def answered(api: FakeBotApi, users: list[int], within: float) -> Counter[int]:
-    """Wait until every user got a reply (or time runs out); replies per user."""
-    deadline = time.monotonic() + within
-    while True:
-        replies = Counter(int(p["chat_id"]) for p in api.sent() if int(p["chat_id"]) in users)
-        if all(replies[u] for u in users) or time.monotonic() > deadline:
-            return replies
-        await asyncio.sleep(0.05)
 
 
 async def test_a_killed_bot_answers_every_queued_question_after_a_restart(
@@ -64,7 +53,7 @@ async def test_a_killed_bot_answers_every_queued_question_after_a_restart(
     assert recorded, "nothing was recorded as handled before the kill"
     second = botprocess.start(fake_api, tmp_path, log)
     try:
-        replies = await answered(fake_api, users, within=60)
+        replies = await botprocess.answered(fake_api, users, within=60)
     finally:
         second.send_signal(signal.SIGTERM)
         second.wait(20)
@@ -94,7 +83,7 @@ async def test_an_unreadable_update_is_skipped_and_everyone_else_answered(
     # JSON logs (BOT_LOG_FORMAT=json) keep the same promise.
     bot = botprocess.start(fake_api, tmp_path, log, BOT_LOG_FORMAT="json")
     try:
-        replies = await answered(fake_api, users, within=60)
+        replies = await botprocess.answered(fake_api, users, within=60)
         took = time.monotonic() - started
         # The poison update is confirmed: Telegram would not send it again.
         await asyncio.sleep(0.5)

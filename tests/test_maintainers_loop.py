@@ -30,6 +30,8 @@ from bot.text import scrub
 from tests import updates
 from tests.conftest import RunningBot, says, start_bot, stop_bot
 from tests.fakebotapi import FakeBotApi
+from tests.test_telegram_e2e import ask
+from tests.test_telegram_e2e import buttons as inline_buttons
 
 USER = 4242424242
 USERNAME = "amina_k_1990"
@@ -38,25 +40,14 @@ DONT_KNOW = "What is the price of bitcoin today? " + SECRET
 
 
 def buttons(sent: dict[str, Any]) -> list[tuple[str, str]]:
-    markup = sent.get("reply_markup") or {}
-    return [
-        (b["text"], b.get("callback_data", ""))
-        for row in markup.get("inline_keyboard", [])
-        for b in row
-    ]
+    """Each button's label and data."""
+    return [(b["text"], b.get("callback_data", "")) for b in inline_buttons(sent)]
 
 
 def send_button(sent: dict[str, Any]) -> str:
     found = [data for _, data in buttons(sent) if data.startswith("q:")]
     assert len(found) == 1, buttons(sent)
     return found[0]
-
-
-async def ask(bot: RunningBot, update: dict[str, Any]) -> dict[str, Any]:
-    before = len(bot.api.sent())
-    bot.api.push(update)
-    sent = await bot.api.wait_for("sendMessage", before + 1)
-    return sent[-1]
 
 
 async def press(bot: RunningBot, data: str, on: dict[str, Any]) -> dict[str, Any]:

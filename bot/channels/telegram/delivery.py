@@ -280,18 +280,29 @@ class DurableUpdater(Updater):
                 continue
             if not self.ledger.is_new(update_id):
                 continue
-            try:
-                update = Update.de_json(data, self.bot)
-            except Exception as exc:  # any reading error: skip this update only
-                # The id and the class only: the exception's text quotes the update.
-                log.error("update %d could not be read (%s); skipped", update_id,
-                          type(exc).__name__)  # fmt: skip
-                self.ledger.poison(update_id)
-                continue
-            self.ledger.started(update_id)
-            await self.update_queue.put(update)
-            queued += 1
+            queued += await admit(data, update_id, self.bot, self.update_queue, self.ledger)
         return queued
+
+
+async def admit(
+    data: dict[str, Any],
+    update_id: int,
+    bot: Any,
+    queue: asyncio.Queue[object],
+    ledger: DeliveryLedger,
+) -> bool:
+    """Read one update on its own and queue it for the handlers; True when queued. One that
+    cannot be read is logged once (its id and the error class: the exception's text quotes the
+    update), counted and recorded as handled, so it is confirmed and never fetched again."""
+    try:
+        update = Update.de_json(data, bot)
+    except Exception as exc:  # any reading error: skip this update only
+        log.error("update %d could not be read (%s); skipped", update_id, type(exc).__name__)
+        ledger.poison(update_id)
+        return False
+    ledger.started(update_id)
+    await queue.put(update)
+    return True
 
 
 class DurableWebhookHandler(TelegramHandler):
@@ -326,16 +337,11 @@ class DurableWebhookHandler(TelegramHandler):
         self.set_status(HTTPStatus.OK)
         if self.ledger.handled(update_id):
             return
-        if not self.ledger.in_flight(update_id):
-            try:
-                update = Update.de_json(data, self.bot)
-            except Exception as exc:  # any reading error: skip this update only
-                log.error("update %d could not be read (%s); skipped", update_id,
-                          type(exc).__name__)  # fmt: skip
-                self.ledger.poison(update_id)
-                return
-            self.ledger.started(update_id)
-            await self.update_queue.put(update)
+        queue, ledger = self.update_queue, self.ledger
+        if not ledger.in_flight(update_id) and not await admit(
+            data, update_id, self.bot, queue, ledger
+        ):
+            return  # unreadable: skipped, and answered 200 so Telegram stops sending it
         if not await self.ledger.wait(update_id, WEBHOOK_WAIT):
             log.warning("update %d still being handled after %d s; answered", update_id,
                         WEBHOOK_WAIT)  # fmt: skip

@@ -219,33 +219,38 @@ class TelegramChannel:
         await query.answer(articles, cache_time=300, is_personal=True)
         log.info("handled inline results=%d", len(articles))
 
-    async def on_reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _admin_chat(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, command: str
+    ) -> int | None:
+        """The chat to answer an admin command in; None (after answering it as the unknown
+        command it is to everyone else) when the sender is not an admin."""
         message = update.effective_message
         who = update.effective_user
         if message is None:
-            return
+            return None
         if who is None or who.id not in self.admins:
-            # To everyone else /reload is just an unknown command.
-            await self._run(update, context, Command("reload"))
+            await self._run(update, context, Command(command))
+            return None
+        return message.chat_id
+
+    async def on_reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat_id = await self._admin_chat(update, context, "reload")
+        if chat_id is None:
             return
         result = await asyncio.to_thread(self.live.reload)
         kb = self.live.current.kb
         self.metrics.reloaded(not result.ok, kb.fingerprint, len(kb.entries))
         lines = [result.summary(), *result.report.render(errors_only=True, limit=20)]
-        await context.bot.send_message(message.chat_id, "\n".join(lines))
+        await context.bot.send_message(chat_id, "\n".join(lines))
 
     async def on_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The last 7 days in a few lines, for admins (counts only, as `bot report`)."""
-        message = update.effective_message
-        who = update.effective_user
-        if message is None:
-            return
-        if who is None or who.id not in self.admins:
-            await self._run(update, context, Command("stats"))
+        chat_id = await self._admin_chat(update, context, "stats")
+        if chat_id is None:
             return
         today = datetime.now(UTC).date()
         summary = await asyncio.to_thread(summarize, self.store, Period.last(STATS_DAYS, today))
-        await context.bot.send_message(message.chat_id, stats_message(summary))
+        await context.bot.send_message(chat_id, stats_message(summary))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
