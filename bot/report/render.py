@@ -3,8 +3,9 @@ admins' `/stats` in Telegram."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
+
+import yaml
 
 from bot.kb import KnowledgeBase
 from bot.report.groups import Group
@@ -34,7 +35,9 @@ EXAMPLES = 3
 def yaml_suggestion(group: Group, kb: KnowledgeBase | None) -> list[str]:
     """Where the group's leading question would go as a phrasing, ready to paste."""
     entry = kb.entry(group.nearest) if kb is not None and group.nearest else None
-    phrasing = f"        - {_yaml_scalar(group.leader.text)}"
+    # PyYAML quotes the phrasing only where plain text would not read back.
+    item = yaml.safe_dump([group.leader.text], allow_unicode=True, width=10**6).strip()
+    phrasing = f"        {item}"
     if entry is None:
         return [
             "no entry is near: if the sources cover it, write a new entry with this phrasing:",
@@ -122,10 +125,3 @@ def stats_message(summary: Summary) -> str:
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:
     return -item[1], item[0]
-
-
-def _yaml_scalar(text: str) -> str:
-    """`text` as a YAML list item would need it: quoted when plain would not read back."""
-    plain_safe = text and text[0] not in "-?:,[]{}#&*!|>'\"%@`" and ": " not in text
-    plain_safe = plain_safe and " #" not in text and text.strip() == text
-    return text if plain_safe else json.dumps(text, ensure_ascii=False)
