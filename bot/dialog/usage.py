@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from bot.dialog.reply import Outcome
 
 _QUESTION_STATUS = {"language": "unsupported-language"}
+# What a question can end as (the report counts these as questions asked), and the prefix of a
+# safety reply's status, followed by the kind of danger.
+QUESTION_STATUSES = ("answer", "suggest", "none", "smalltalk", "unsupported-language")
+CRISIS = "crisis:"
 _BUTTON_STATUS = {"entry": "opened", "original": "opened", "none": "none-of-these"}
 
 
@@ -32,7 +36,7 @@ def usage_of(outcome: Outcome) -> Usage | None:
     if outcome.kind == "question" and "status" in details:
         status = details["status"]
         if status == "crisis":
-            status = f"crisis:{details.get('kind', '')}"
+            status = f"{CRISIS}{details.get('kind', '')}"
         return Usage(lang, _QUESTION_STATUS.get(status, status), details.get("entry", ""))
     if outcome.kind == "button":
         button = details.get("button", "")

@@ -8,12 +8,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.dialog.usage import CRISIS, QUESTION_STATUSES
 from bot.report.groups import Group, group_questions
 from bot.store import Store
-
-# The statuses that are a question asked (the others are buttons and the hand-off).
-QUESTION_STATUSES = ("answer", "suggest", "none", "smalltalk", "unsupported-language")
-CRISIS = "crisis:"
 
 
 @dataclass(frozen=True)
