@@ -13,7 +13,7 @@ same features:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -43,16 +43,18 @@ class Analyzer:
         self,
         vocabulary: Iterable[str],
         synonyms: Iterable[SynonymGroup],
-        common: Mapping[str, frozenset[str]] | None = None,
+        common: Mapping[str, Container[str]] | None = None,
         by_language: Mapping[str, Iterable[str]] | None = None,
+        any_common: Container[str] = frozenset(),
     ) -> None:
         """`vocabulary`: the folded words of every phrasing (the words typos are fixed to);
         `by_language`: the same words by language, to prefer a question's own language;
         `common`: common words per language, never "corrected" in a question of that
         language (or of any, when the language is unknown): folded Icelandic "hæð" is "haed",
-        which in English is a typo of "head"."""
+        which in English is a typo of "head"; `any_common`: the same of all languages together,
+        for a question whose language is not known."""
         self.common = dict(common or {})
-        self._any_common = frozenset().union(*self.common.values())
+        self._any_common = any_common
         groups = list(synonyms)
         self.synonyms = SynonymMap(groups)
         # Proper names (IOM, Iceland): their concepts and the stems of their one-word terms

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -66,7 +66,8 @@ class MatchIndex:
         weights: Weights | None = None,
         answers: Mapping[tuple[str, str], str] | None = None,
         embedder: Embedder | None = None,
-        common_words: Mapping[str, frozenset[str]] | None = None,
+        common_words: Mapping[str, Container[str]] | None = None,
+        any_common_word: Container[str] = frozenset(),
     ) -> None:
         self.weights = weights or Weights()
         grouped: dict[str, dict[str, list[Phrasing]]] = {}
@@ -94,7 +95,11 @@ class MatchIndex:
         for p, words in zip(self.phrasings, raw, strict=True):
             by_language.setdefault(p.lang, []).extend(w for w, _ in words)
         self.analyzer = Analyzer(
-            (w for words in raw for w, _ in words), self.synonym_groups, common_words, by_language
+            (w for words in raw for w, _ in words),
+            self.synonym_groups,
+            common_words,
+            by_language,
+            any_common_word,
         )
         terms = [self.analyzer.text_terms(words) for words in raw]
         features = [word_features(t) for t in terms]

@@ -16,7 +16,7 @@ from bot.matching.decide import FaqStatus, Suggestion, decide
 from bot.matching.foreign import ForeignLanguages
 from bot.matching.index import Candidate, MatchIndex, Phrasing
 from bot.matching.langid import LanguageGuess, LanguageModel, script_of
-from bot.matching.lexicon import common_words, common_words_of
+from bot.matching.lexicon import EitherOf, common_words, common_words_of
 from bot.matching.message import asking_part, sentences
 from bot.matching.normalize import stem
 from bot.matching.params import (
@@ -120,8 +120,14 @@ class Matcher:
         }
         languages = (*kb.languages, *EXTRA_LANGUAGES)
         common = {lang: common_words_of(lang) for lang in languages}
+        any_common = common_words(languages)
         self.index = MatchIndex(
-            phrasings, kb.synonyms, answers=answers, embedder=embedder, common_words=common
+            phrasings,
+            kb.synonyms,
+            answers=answers,
+            embedder=embedder,
+            common_words=common,
+            any_common_word=any_common,
         )
         self.topic_of = {entry.id: entry.topic or "" for entry in kb.entries}
         self.language_model = LanguageModel(_language_texts(kb))
@@ -154,7 +160,7 @@ class Matcher:
                 for lang in kb.safety.not_crisis.languages()
                 for text in kb.safety.not_crisis.get(lang)
             ),
-            known_words=self.index.analyzer.known | common_words(languages),
+            known_words=EitherOf(self.index.analyzer.known, any_common),
         )
 
     @property

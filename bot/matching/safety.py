@@ -17,7 +17,7 @@ language detector is least reliable on exactly the short, misspelt messages they
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -97,7 +97,7 @@ class SafetyScanner:
         self,
         cues: Iterable[tuple[str, str, str]],
         not_crisis: Iterable[tuple[str, str]] = (),
-        known_words: Iterable[str] = (),
+        known_words: Container[str] = frozenset(),
     ) -> None:
         """`cues`: (kind, language, cue text); `not_crisis`: (language, text);
         `known_words`: folded words the bot knows otherwise (never typo-corrected here)."""
@@ -120,7 +120,7 @@ class SafetyScanner:
         self._prefixes = {w.key for c in every for w in c.words if w.prefix}
         # A written word one edit away from a whole cue word stands for it ("sucide").
         self._key_of_full = {w.full: w.key for c in self._cues for w in c.words if not w.prefix}
-        self._known = frozenset(known_words) | frozenset(self._key_of_full)
+        self._known = known_words
         self._buckets: dict[str, list[str]] = {}
         for full in sorted(self._key_of_full):
             if len(full) >= TYPO_MIN_LENGTH:
@@ -162,7 +162,12 @@ class SafetyScanner:
         for n in range(1, len(word) + 1):
             if word[:n] in self._prefixes:
                 keys.add(word[:n])
-        if len(word) >= TYPO_MIN_LENGTH and word not in self._known and not keys & self._exact:
+        if (
+            len(word) >= TYPO_MIN_LENGTH
+            and word not in self._known
+            and word not in self._key_of_full
+            and not keys & self._exact
+        ):
             bucket = self._buckets.get(word[0], [])
             found = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=1)
             if found is not None:
