@@ -9,3 +9,5 @@ import os
 # save (an operator may still set these variables). See README, "Speed and memory".
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
+# The same for the semantic signal's tokenizer: a thread pool to split a one-line question.
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
