@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -117,3 +118,34 @@ def test_a_tensor_is_mapped_from_a_safetensors_file_and_a_wrong_one_is_refused(
     save_file({"embedding.weight": table.astype(np.float32)}, tmp_path / "f32.st")
     with pytest.raises(ValueError, match="F32, expected F16"):
         map_tensor(tmp_path / "f32.st", "embedding.weight")
+
+
+def test_reference_data_read_in_a_child_equals_reading_it_here(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.matching import lexicon, reference
+
+    monkeypatch.setattr(reference, "_PLACES", {})
+    monkeypatch.setattr(lexicon, "_RANKED", {})
+    places = reference.load(("fi", "is", "xx"), keep_cities_of=("IS",))
+    # The child's words were handed to the lexicon: it reads no list itself (nor English, which
+    # the place names need in the child).
+    assert sorted(lexicon._RANKED) == ["fi", "is", "xx"]
+    assert "haed" in common_words_of("is")
+    here = reference.derive(("fi", "is", "xx"), ("IS",))
+    text = "Lähden Helsinki-Vantaalta Reykjavíkiin tai Saksaan"
+    assert places.countries(text) == here.places.countries(text) == ["FI", "IS", "DE"]
+    assert reference.load(("is", "fi", "xx"), keep_cities_of=("IS",)) is places
+    assert not caplog.records
+
+
+def test_reference_data_is_read_here_when_no_child_can_start(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.matching import reference
+
+    monkeypatch.setattr(reference, "_PLACES", {})
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    places = reference.load(("en",))
+    assert places.countries("I am in Helsinki") == ["FI"]
+    assert "reference data read in this process (FileNotFoundError)" in caplog.text

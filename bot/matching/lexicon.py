@@ -13,7 +13,7 @@ string hash is fixed for the life of the process, which is all the lists live.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -86,17 +86,38 @@ def _table(languages: tuple[str, ...]) -> tuple[npt.NDArray[np.uint64], npt.NDAr
     return hashes[first], ranks[first]
 
 
-@lru_cache(maxsize=64)
-def _ranked(lang: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
-    """Hashes of one language's folded common words and their ranks (a folded form keeps the
-    rank of its most frequent spelling)."""
-    best: dict[int, int] = {}
-    for rank, word in enumerate(_folded(_top(lang, COMMON_WORDS_PER_LANGUAGE))):
-        best.setdefault(hash(word) & _UINT64, rank)
+# Each language's hashed list, once per process: read here, or handed over by `adopt`.
+_RANKED: dict[str, tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]] = {}
+
+
+def adopt(words: Mapping[str, Sequence[str]]) -> None:
+    """Take each language's `folded_top_words` read elsewhere (`reference` reads them in a
+    child process), instead of reading the lists here."""
+    for lang, folded in words.items():
+        _RANKED.setdefault(lang, _hashed(folded))
+
+
+def folded_top_words(lang: str) -> list[str]:
+    """The language's COMMON_WORDS_PER_LANGUAGE most frequent words, folded, in order."""
+    words = list(_folded(_top(lang, COMMON_WORDS_PER_LANGUAGE)))
     # wordfreq keeps each language's whole frequency table; only these few words are needed.
     wordfreq.get_frequency_dict.cache_clear()
     wordfreq.get_frequency_list.cache_clear()
     top_n_list.cache_clear()
+    return words
+
+
+def _ranked(lang: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
+    if lang not in _RANKED:
+        _RANKED[lang] = _hashed(folded_top_words(lang))
+    return _RANKED[lang]
+
+
+def _hashed(folded: Sequence[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
+    """Hashes of folded words and their ranks (a folded form keeps its best rank)."""
+    best: dict[int, int] = {}
+    for rank, word in enumerate(folded):
+        best.setdefault(hash(word) & _UINT64, rank)
     return (
         np.fromiter(best.keys(), dtype=np.uint64, count=len(best)),
         np.fromiter(best.values(), dtype=np.uint32, count=len(best)),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from bot.kb import KnowledgeBase
+from bot.matching import reference
 from bot.matching.analysis import Analysis
 from bot.matching.decide import FaqStatus, Suggestion, decide
 from bot.matching.foreign import ForeignLanguages
@@ -26,7 +27,6 @@ from bot.matching.params import (
     SEMANTIC_THRESHOLDS,
     Thresholds,
 )
-from bot.matching.places import PlaceFinder
 from bot.matching.safety import KINDS, Hit, SafetyScanner
 from bot.matching.semantic import Embedder
 from bot.matching.smalltalk import SmallTalk, Talk
@@ -119,6 +119,10 @@ class Matcher:
             for lang in kb.languages
         }
         languages = (*kb.languages, *EXTRA_LANGUAGES)
+        specific = {c for e in kb.entries for c in e.places if c != "*"}
+        # Read first, in a child process, so that the index is built in a process that never
+        # held the libraries' tables (see `reference`).
+        self.places = reference.load(languages, keep_cities_of=specific)
         common = {lang: common_words_of(lang) for lang in languages}
         any_common = common_words(languages)
         self.index = MatchIndex(
@@ -132,7 +136,6 @@ class Matcher:
         self.topic_of = {entry.id: entry.topic or "" for entry in kb.entries}
         self.language_model = LanguageModel(_language_texts(kb))
         self._places_of = {entry.id: frozenset(entry.places) for entry in kb.entries}
-        specific = {c for places in self._places_of.values() for c in places if c != "*"}
         self._specific = frozenset(specific)
         self.smalltalk = SmallTalk(
             (group.kind, lang, phrase)
@@ -146,7 +149,6 @@ class Matcher:
         self.foreign = ForeignLanguages(
             kb.languages, lambda word: word in analyzer.known or bool(analyzer.correct([word])[1])
         )
-        self.places = PlaceFinder((*kb.languages, *EXTRA_LANGUAGES), always=specific)
         self._covers = {entry.id: entry.covers for entry in kb.entries if entry.covers}
         self.safety = SafetyScanner(
             (

@@ -35,7 +35,7 @@ CITY_NOT_A_WORD = 200
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB", "AQ"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Name:
     country: str
     words: tuple[str, ...]
@@ -92,6 +92,7 @@ class PlaceFinder:
                 folded = " ".join(tokens(city))
                 if len(folded) >= CITY_MIN_LETTERS and (country in keep or folded not in common):
                     self._add(country, city, country in keep, inflected=country in keep)
+        del self._seen
 
     @staticmethod
     def _collides(code: str, name: str, langs: Iterable[str]) -> bool:
