@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.memory import one_arena
 from bot.tools.targets import Targets
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(encoding="utf-8", errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
+    one_arena()
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -6,8 +6,6 @@ errors are reported (logged, and shown to admins who ask with /reload).
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import logging
 import sys
 import threading
@@ -27,6 +25,7 @@ from bot.kb import (
 )
 from bot.matching import Matcher
 from bot.matching.semantic import Embedder
+from bot.memory import hand_back_freed
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ class Served:
         `handoff`: the hand-off to a person is set up (BOT_MODERATOR_CHAT_ID); `held` and
         `retention_days`: the questions waiting for consent, and how long a sent one is kept."""
         matcher = Matcher(kb, embedder=embedder)
-        _return_freed_memory()
+        hand_back_freed()
         return cls(kb, matcher, Dialog(kb, matcher, operator, handoff, held, retention_days))
 
     def with_dialog(
@@ -158,13 +157,6 @@ class LiveKnowledge:
                 " ".join(result.kb.languages),
             )
             return ReloadResult(changed=True, ok=True)
-
-
-def _return_freed_memory() -> None:
-    """Give the memory the build used for a moment back to the system (glibc keeps it
-    otherwise: about 20 MB of the process's resident memory). Elsewhere, nothing happens."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def open_live(

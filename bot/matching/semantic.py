@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 WEIGHTS = "weights/l2_supercat_256.safetensors"
 TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 TENSOR = "embedding.weight"
+BATCH = 64
 
 
 class Embedder(Protocol):
@@ -61,16 +62,20 @@ class WordLlamaEmbedder:
         if not texts:
             return out
         last = self.table.shape[0] - 1
-        for row, encoding in enumerate(
-            self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        ):
-            if not encoding.ids:
-                continue
-            ids = np.clip(np.asarray(encoding.ids, dtype=np.int64), 0, last)
-            vector = self.table[ids].astype(np.float32).mean(axis=0)
-            norm = float(np.linalg.norm(vector))
-            if norm > 0:
-                out[row] = vector / norm
+        # A few texts at a time: the tokenizer's encodings of thousands of phrasings at once
+        # would take several MB for a moment, which the process then keeps.
+        for start in range(0, len(texts), BATCH):
+            batch = list(texts[start : start + BATCH])
+            for row, encoding in enumerate(
+                self._tokenizer.encode_batch(batch, add_special_tokens=False), start
+            ):
+                if not encoding.ids:
+                    continue
+                ids = np.clip(np.asarray(encoding.ids, dtype=np.int64), 0, last)
+                vector = self.table[ids].astype(np.float32).mean(axis=0)
+                norm = float(np.linalg.norm(vector))
+                if norm > 0:
+                    out[row] = vector / norm
         return out
 
 
