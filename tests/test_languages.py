@@ -75,6 +75,43 @@ def test_a_language_the_bot_does_not_read_gets_one_honest_line(
 
 
 @pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("id", "Saya ingin mencari pekerjaan di Swedia, apa yang harus saya lakukan?"),
+        ("lt", "Noriu dirbti Švedijoje, bet nežinau, nuo ko pradėti."),
+        ("nb", "Jeg vil gjerne vite hvordan jeg kan søke asyl i Norge."),
+    ],
+)
+def test_a_language_the_detector_is_sure_of_is_named(
+    matcher: Matcher, code: str, message: str
+) -> None:
+    """Indonesian and Lithuanian are not among the languages its best guess weighs; CLD2's
+    code for Norwegian Bokmål is `no`."""
+    decision = matcher.match(message, user_lang="en")
+    assert (decision.status, decision.lang) == ("language", code)
+
+
+def test_characters_the_detector_refuses_change_nothing(matcher: Matcher) -> None:
+    """CLD2 rejects control characters, noncharacters and lone surrogates as invalid UTF-8."""
+    text = "Ich möchte gerne wissen, wie ich in Schweden arbeiten."
+    noisy = "Ich möchte\x00 gerne\x7f wissen, wie ich in \uffff Schweden \ud800arbeiten \U0010ffff."
+    assert matcher.foreign.detect(noisy) == matcher.foreign.detect(text) == "de"
+
+
+def test_no_phrasing_of_the_knowledge_base_is_taken_for_another_language(
+    kb: KnowledgeBase, matcher: Matcher
+) -> None:
+    taken = [
+        (lang, question, code)
+        for entry in kb.entries
+        for lang in entry.questions.languages()
+        for question in entry.questions.get(lang)
+        if (code := matcher.foreign.detect(question)) is not None
+    ]
+    assert taken == []
+
+
+@pytest.mark.parametrize(
     ("text", "user_lang"),
     [
         ("ok", "en"),
