@@ -8,8 +8,9 @@ A text's vector is the mean of its tokens' vectors, normalized: what wordllama's
 computes (a test checks they agree). The bot reads the wheel's files itself instead of through
 `WordLlama.load` for memory: the loader copies the half-precision table into a 32 MB
 single-precision one and imports HTTP and clustering code the bot never uses (56 MB resident in
-all). Here the table stays in its file, mapped read-only: the process reads only the pages of the
-tokens it meets, the system may drop them again, and replicas on one machine share them.
+all). Here the table stays in its file: a question reads its few tokens' rows (512 bytes each)
+from it, so the table is never part of the bot's memory; the system's file cache keeps the rows
+read often, shared by replicas on one machine, and may drop them when memory is short.
 
 The embeddings understand paraphrases within a language ("my balance" / "how much money do I
 have") but barely across languages, so they add to the lexical score instead of replacing it.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import os
 import struct
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,22 +48,42 @@ class Embedder(Protocol):
         ...
 
 
-class WordLlamaEmbedder:
-    """Mean token vector of each text, from a read-only table of token vectors."""
+class TokenTable:
+    """A half-precision table of token vectors in a file, read a row at a time."""
 
-    def __init__(self, tokenizer: Tokenizer, table: npt.NDArray[np.float16]) -> None:
+    def __init__(self, path: Path, offset: int, rows: int, dimensions: int) -> None:
+        self.rows = rows
+        self.dimensions = dimensions
+        self._offset = offset
+        self._row_bytes = 2 * dimensions
+        # Positioned reads (pread) need no lock: threads may embed at once.
+        self._file = path.open("rb", buffering=0)
+
+    def vectors(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        """The rows `ids` (clipped to the table), as single precision."""
+        out = np.empty((len(ids), self.dimensions), dtype=np.float32)
+        fd = self._file.fileno()
+        for n, token in enumerate(np.clip(ids, 0, self.rows - 1).tolist()):
+            data = os.pread(fd, self._row_bytes, self._offset + token * self._row_bytes)
+            out[n] = np.frombuffer(data, dtype=np.float16)
+        return out
+
+
+class WordLlamaEmbedder:
+    """Mean token vector of each text, from a table of token vectors."""
+
+    def __init__(self, tokenizer: Tokenizer, table: TokenTable) -> None:
         self._tokenizer = tokenizer
         self.table = table
 
     @property
     def dimensions(self) -> int:
-        return int(self.table.shape[1])
+        return self.table.dimensions
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
             return out
-        last = self.table.shape[0] - 1
         # A few texts at a time: the tokenizer's encodings of thousands of phrasings at once
         # would take several MB for a moment, which the process then keeps.
         for start in range(0, len(texts), BATCH):
@@ -71,8 +93,7 @@ class WordLlamaEmbedder:
             ):
                 if not encoding.ids:
                     continue
-                ids = np.clip(np.asarray(encoding.ids, dtype=np.int64), 0, last)
-                vector = self.table[ids].astype(np.float32).mean(axis=0)
+                vector = self.table.vectors(np.asarray(encoding.ids, dtype=np.int64)).mean(axis=0)
                 norm = float(np.linalg.norm(vector))
                 if norm > 0:
                     out[row] = vector / norm
@@ -90,15 +111,15 @@ def load_embedder(required: bool = False) -> Embedder | None:
 
     package = Path(next(iter(spec.submodule_search_locations)))
     tokenizer = Tokenizer.from_file(str(package / TOKENIZER))
-    return WordLlamaEmbedder(tokenizer, map_tensor(package / WEIGHTS, TENSOR))
+    return WordLlamaEmbedder(tokenizer, open_table(package / WEIGHTS, TENSOR))
 
 
-def map_tensor(path: Path, name: str) -> npt.NDArray[np.float16]:
-    """Tensor `name` of a safetensors file, mapped read-only from the file, not read into memory.
+def open_table(path: Path, name: str) -> TokenTable:
+    """Tensor `name` of a safetensors file, a half-precision matrix, to be read from the file.
 
     The format: an 8-byte little-endian header length, a JSON header giving each tensor's dtype,
     shape and byte range in the data that follows (https://github.com/huggingface/safetensors).
-    The `safetensors` package's numpy loader copies the data, so the header is read here."""
+    The `safetensors` package's numpy loader reads the whole tensor, so the header is read here."""
     with path.open("rb") as file:
         (length,) = struct.unpack("<Q", file.read(8))
         header = json.loads(file.read(length))
@@ -106,7 +127,7 @@ def map_tensor(path: Path, name: str) -> npt.NDArray[np.float16]:
     if tensor["dtype"] != "F16":
         raise ValueError(f"{path}: {name} is {tensor['dtype']}, expected F16")
     start, end = tensor["data_offsets"]
-    shape = tuple(tensor["shape"])
-    if end - start != 2 * int(np.prod(shape)):
-        raise ValueError(f"{path}: {name} has {end - start} bytes for shape {shape}")
-    return np.memmap(path, dtype=np.float16, mode="r", offset=8 + length + start, shape=shape)
+    rows, dimensions = tensor["shape"]
+    if end - start != 2 * rows * dimensions:
+        raise ValueError(f"{path}: {name} has {end - start} bytes for shape {rows}x{dimensions}")
+    return TokenTable(path, 8 + length + start, rows, dimensions)
