@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.builder import build_matcher
 from bot.dialog import Dialog, HandoffOptions
 from bot.dialog.held import HeldQuestions
 from bot.kb import (
@@ -51,7 +52,7 @@ class Served:
         """`operator`: who runs the bot (BOT_OPERATOR_NAME), named when users ask;
         `handoff`: the hand-off to a person is set up (BOT_MODERATOR_CHAT_ID); `held` and
         `retention_days`: the questions waiting for consent, and how long a sent one is kept."""
-        matcher = Matcher(kb, embedder=embedder)
+        matcher = build_matcher(kb, embedder)
         hand_back_freed()
         return cls(kb, matcher, Dialog(kb, matcher, operator, handoff, held, retention_days))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 from wordfreq import top_n_list
 
 from bot.matching.lexicon import EitherOf, common_words, common_words_of
-from bot.matching.semantic import TOKENIZER, WordLlamaEmbedder, load_embedder, map_tensor
+from bot.matching.semantic import TOKENIZER, WordLlamaEmbedder, load_embedder, open_table
 from bot.text import fold
 
 
@@ -42,6 +43,15 @@ def test_fewer_common_words_are_a_prefix_of_the_list() -> None:
     assert rarer in common_words_of("en")
     with pytest.raises(ValueError, match="at most"):
         common_words_of("en", 10**6)
+
+
+def test_word_hashes_are_the_same_in_every_process() -> None:
+    # A matcher built in a child process looks words up in the bot's (see bot.builder).
+    from bot.matching.lexicon import word_hash
+
+    script = "from bot.matching.lexicon import word_hash; print(word_hash('hæð'))"
+    other = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
+    assert int(other.stdout) == word_hash("hæð")
 
 
 def test_common_words_of_several_languages_and_either_of_two_lists() -> None:
@@ -94,7 +104,7 @@ def test_embeddings_equal_wordllamas_own(tmp_path: Path) -> None:
 
 
 @needs_wordllama
-def test_embedding_rows_are_unit_vectors_or_zeros_and_the_table_stays_in_its_file() -> None:
+def test_embedding_rows_are_unit_vectors_or_zeros() -> None:
     embedder = load_embedder()
     assert isinstance(embedder, WordLlamaEmbedder)
     vectors = embedder.embed(TEXTS)
@@ -103,49 +113,20 @@ def test_embedding_rows_are_unit_vectors_or_zeros_and_the_table_stays_in_its_fil
     np.testing.assert_allclose(norms[:4], 1.0, atol=1e-5)
     assert norms[4] == 0.0  # nothing to embed: no signal, not NaN
     assert embedder.embed([]).shape == (0, embedder.dimensions)
-    assert isinstance(embedder.table, np.memmap)
-    assert not embedder.table.flags.writeable
 
 
-def test_a_tensor_is_mapped_from_a_safetensors_file_and_a_wrong_one_is_refused(
+def test_a_tensor_is_read_from_a_safetensors_file_and_a_wrong_one_is_refused(
     tmp_path: Path,
 ) -> None:
     save_file = pytest.importorskip("safetensors.numpy").save_file
     table = np.arange(24, dtype=np.float16).reshape(6, 4)
     save_file({"other": np.ones(3, np.float16), "embedding.weight": table}, tmp_path / "m.st")
-    mapped = map_tensor(tmp_path / "m.st", "embedding.weight")
-    np.testing.assert_array_equal(mapped, table)
+    read = open_table(tmp_path / "m.st", "embedding.weight")
+    assert (read.rows, read.dimensions) == (6, 4)
+    every = np.arange(6, dtype=np.int64)
+    np.testing.assert_array_equal(read.vectors(every), table.astype(np.float32))
+    # Out of range ids are clipped to the table, as wordllama does.
+    np.testing.assert_array_equal(read.vectors(np.array([9, -1, 2])), table[[5, 0, 2]])
     save_file({"embedding.weight": table.astype(np.float32)}, tmp_path / "f32.st")
     with pytest.raises(ValueError, match="F32, expected F16"):
-        map_tensor(tmp_path / "f32.st", "embedding.weight")
-
-
-def test_reference_data_read_in_a_child_equals_reading_it_here(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    from bot.matching import lexicon, reference
-
-    monkeypatch.setattr(reference, "_PLACES", {})
-    monkeypatch.setattr(lexicon, "_RANKED", {})
-    places = reference.load(("fi", "is", "xx"), keep_cities_of=("IS",))
-    # The child's words were handed to the lexicon: it reads no list itself (nor English, which
-    # the place names need in the child).
-    assert sorted(lexicon._RANKED) == ["fi", "is", "xx"]
-    assert "haed" in common_words_of("is")
-    here = reference.derive(("fi", "is", "xx"), ("IS",))
-    text = "Lähden Helsinki-Vantaalta Reykjavíkiin tai Saksaan"
-    assert places.countries(text) == here.places.countries(text) == ["FI", "IS", "DE"]
-    assert reference.load(("is", "fi", "xx"), keep_cities_of=("IS",)) is places
-    assert not caplog.records
-
-
-def test_reference_data_is_read_here_when_no_child_can_start(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    from bot.matching import reference
-
-    monkeypatch.setattr(reference, "_PLACES", {})
-    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
-    places = reference.load(("en",))
-    assert places.countries("I am in Helsinki") == ["FI"]
-    assert "reference data read in this process (FileNotFoundError)" in caplog.text
+        open_table(tmp_path / "f32.st", "embedding.weight")

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from bot.kb.models import (
     Article,
@@ -80,6 +81,28 @@ class KnowledgeBase:
             _by_topic=MappingProxyType(by_topic),
         )
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as the arguments of `build` (a child process builds the matcher from it)."""
+        return (
+            _rebuild,
+            (
+                {
+                    "root": self.root,
+                    "config": self.config,
+                    "articles": tuple(self.articles.values()),
+                    "topics": self.topics,
+                    "entries": self.entries,
+                    "synonyms": self.synonyms,
+                    "locales": dict(self.locales),
+                    "fingerprint": self.fingerprint,
+                    "contacts": tuple(self.contacts.values()),
+                    "safety": self.safety,
+                    "smalltalk": self.smalltalk,
+                    "unsupported": self.unsupported,
+                },
+            ),
+        )
+
     @property
     def languages(self) -> tuple[str, ...]:
         return self.config.languages
@@ -103,3 +126,7 @@ class KnowledgeBase:
     def locale(self, lang: str) -> LocaleFile:
         """The locale of `lang`, or of the source language when `lang` has none."""
         return self.locales.get(lang) or self.locales[self.source_language]
+
+
+def _rebuild(arguments: dict[str, Any]) -> KnowledgeBase:
+    return KnowledgeBase.build(**arguments)

@@ -17,6 +17,7 @@ import math
 from collections import Counter
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +31,7 @@ from bot.matching.vectors import SparseVectors, plain_idf
 from bot.text import tokens_with_case
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phrasing:
     """One way of asking for one entry, in one language."""
 
@@ -108,7 +109,6 @@ class MatchIndex:
         char_docs = [self.analyzer.char_counts(t) for t in terms]
         self._words = SparseVectors([Counter(f) for f in features], self._word_weight)
         self._chars = SparseVectors(char_docs, plain_idf)
-        self._word_sets = [frozenset(f) for f in features]
         # What each entry answers, in every language: the words of its phrasings (an answer
         # mentions more than it answers: "high wages" is not an answer about salaries).
         said: dict[str, set[str]] = {entry: set() for entry in self.entries}
@@ -119,8 +119,8 @@ class MatchIndex:
         for d, feats in enumerate(features):
             group_words[group_of[d]].update(feats)
             group_chars[group_of[d]].update(char_docs[d])
-        self._centroid_words = SparseVectors(group_words, self._word_weight)
-        self._centroid_chars = SparseVectors(group_chars, plain_idf)
+        self._centroid_words = SparseVectors(group_words, self._word_weight, self._words.vocab)
+        self._centroid_chars = SparseVectors(group_chars, plain_idf, self._chars.vocab)
         self.answers = dict(answers or {})
         answer_words = [
             Counter(
@@ -142,6 +142,10 @@ class MatchIndex:
         self._embeddings = (
             embedder.embed([p.text for p in self.phrasings]) if embedder is not None else None
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The embedder belongs to one process (see `Matcher.attach`); the vectors stay.
+        return {**self.__dict__, "embedder": None}
 
     def _word_weight(self, feature: str, idf: float) -> float:
         if is_concept(feature):
@@ -249,7 +253,7 @@ class MatchIndex:
     ) -> Candidate:
         docs = np.flatnonzero(self.entry_of == e)
         best_doc = int(docs[np.argmax(fusion.phrasing[docs])])
-        matched = tuple(f for f in analysis.features if f in self._word_sets[best_doc])
+        matched = tuple(f for f in analysis.features if self._words.has(best_doc, f))
         return Candidate(
             entry=self.entries[e],
             score=float(fusion.entry[e]),

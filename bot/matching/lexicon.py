@@ -6,26 +6,24 @@ reads is a real word, never a misspelling to "correct" ("hola", "ok", "menu" are
 
 Only membership is ever asked, so a list is kept as the sorted 64-bit hashes of its folded
 words with each word's rank, not as a set of strings: ten languages' 10,000 words take about
-1 MB instead of about 20 MB of sets and their unions (README, "Speed and memory"). Python's
-string hash is fixed for the life of the process, which is all the lists live.
+1 MB instead of about 20 MB of sets and their unions (README, "Speed and memory"). The hash is
+a fixed one (BLAKE2), not Python's, which differs between processes: a matcher built in a
+child process (`bot.builder`) must answer the same in the bot's.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from hashlib import blake2b
 
 import numpy as np
 import numpy.typing as npt
-import wordfreq
-from wordfreq import top_n_list
 
 from bot.matching.params import COMMON_WORDS_PER_LANGUAGE
 from bot.text import fold
-
-_UINT64 = (1 << 64) - 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,7 +38,7 @@ class CommonWords:
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
-        key = np.uint64(hash(word) & _UINT64)
+        key = np.uint64(word_hash(word))
         at = int(np.searchsorted(self.hashes, key))
         return at < len(self.hashes) and self.hashes[at] == key and int(self.ranks[at]) < self.n
 
@@ -86,38 +84,21 @@ def _table(languages: tuple[str, ...]) -> tuple[npt.NDArray[np.uint64], npt.NDAr
     return hashes[first], ranks[first]
 
 
-# Each language's hashed list, once per process: read here, or handed over by `adopt`.
-_RANKED: dict[str, tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]] = {}
+def word_hash(word: str) -> int:
+    """A 64-bit hash of a word, the same in every process."""
+    return int.from_bytes(blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def adopt(words: Mapping[str, Sequence[str]]) -> None:
-    """Take each language's `folded_top_words` read elsewhere (`reference` reads them in a
-    child process), instead of reading the lists here."""
-    for lang, folded in words.items():
-        _RANKED.setdefault(lang, _hashed(folded))
-
-
-def folded_top_words(lang: str) -> list[str]:
-    """The language's COMMON_WORDS_PER_LANGUAGE most frequent words, folded, in order."""
-    words = list(_folded(_top(lang, COMMON_WORDS_PER_LANGUAGE)))
-    # wordfreq keeps each language's whole frequency table; only these few words are needed.
-    wordfreq.get_frequency_dict.cache_clear()
-    wordfreq.get_frequency_list.cache_clear()
-    top_n_list.cache_clear()
-    return words
-
-
+@lru_cache(maxsize=64)
 def _ranked(lang: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
-    if lang not in _RANKED:
-        _RANKED[lang] = _hashed(folded_top_words(lang))
-    return _RANKED[lang]
+    return _hashed(_folded(_top(lang, COMMON_WORDS_PER_LANGUAGE)))
 
 
-def _hashed(folded: Sequence[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
+def _hashed(folded: Iterable[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]:
     """Hashes of folded words and their ranks (a folded form keeps its best rank)."""
     best: dict[int, int] = {}
     for rank, word in enumerate(folded):
-        best.setdefault(hash(word) & _UINT64, rank)
+        best.setdefault(word_hash(word), rank)
     return (
         np.fromiter(best.keys(), dtype=np.uint64, count=len(best)),
         np.fromiter(best.values(), dtype=np.uint32, count=len(best)),
@@ -125,10 +106,18 @@ def _hashed(folded: Sequence[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[
 
 
 def _top(lang: str, n: int) -> list[str]:
+    # Imported here: a bot process whose matcher was built elsewhere never needs it.
+    import wordfreq
+
     try:
-        return top_n_list(lang, n, wordlist="small")
+        return wordfreq.top_n_list(lang, n, wordlist="small")
     except LookupError:
         return []
+    finally:
+        # wordfreq keeps each language's whole frequency table; only these few words are needed.
+        wordfreq.get_frequency_dict.cache_clear()
+        wordfreq.get_frequency_list.cache_clear()
+        wordfreq.top_n_list.cache_clear()
 
 
 def _folded(words: Iterable[str]) -> Iterable[str]:

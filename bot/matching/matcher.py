@@ -11,8 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from bot.kb import KnowledgeBase
-from bot.matching import reference
-from bot.matching.analysis import Analysis
+from bot.matching.analysis import Analysis, Analyzer
 from bot.matching.decide import FaqStatus, Suggestion, decide
 from bot.matching.foreign import ForeignLanguages
 from bot.matching.index import Candidate, MatchIndex, Phrasing
@@ -27,6 +26,7 @@ from bot.matching.params import (
     SEMANTIC_THRESHOLDS,
     Thresholds,
 )
+from bot.matching.places import PlaceFinder
 from bot.matching.safety import KINDS, Hit, SafetyScanner
 from bot.matching.semantic import Embedder
 from bot.matching.smalltalk import SmallTalk, Talk
@@ -95,8 +95,21 @@ class Decision:
         }
 
 
+@dataclass(frozen=True)
+class _KnownWord:
+    """Whether a folded word is one of the knowledge base's, or a misspelling of one."""
+
+    analyzer: Analyzer
+
+    def __call__(self, word: str) -> bool:
+        return word in self.analyzer.known or bool(self.analyzer.correct([word])[1])
+
+
 class Matcher:
-    """The index, the language model and the thresholds of one knowledge base."""
+    """The index, the language model and the thresholds of one knowledge base.
+
+    A matcher pickles without its knowledge base and embedder (a child process builds it,
+    see `bot.builder`): `attach` gives them back."""
 
     def __init__(
         self,
@@ -120,9 +133,6 @@ class Matcher:
         }
         languages = (*kb.languages, *EXTRA_LANGUAGES)
         specific = {c for e in kb.entries for c in e.places if c != "*"}
-        # Read first, in a child process, so that the index is built in a process that never
-        # held the libraries' tables (see `reference`).
-        self.places = reference.load(languages, keep_cities_of=specific)
         common = {lang: common_words_of(lang) for lang in languages}
         any_common = common_words(languages)
         self.index = MatchIndex(
@@ -146,9 +156,8 @@ class Matcher:
         analyzer = self.index.analyzer
         latin = tuple(code for code in kb.languages if code not in NON_LATIN)
         self._latin_words = common_words(latin)
-        self.foreign = ForeignLanguages(
-            kb.languages, lambda word: word in analyzer.known or bool(analyzer.correct([word])[1])
-        )
+        self.foreign = ForeignLanguages(kb.languages, _KnownWord(analyzer))
+        self.places = PlaceFinder(languages, always=specific)
         self._covers = {entry.id: entry.covers for entry in kb.entries if entry.covers}
         self.safety = SafetyScanner(
             (
@@ -164,6 +173,18 @@ class Matcher:
             ),
             known_words=EitherOf(self.index.analyzer.known, any_common),
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The knowledge base is the receiving process's own; the embedder holds a tokenizer
+        # and a table mapped from a file, which belong to one process.
+        state = self.__dict__.copy()
+        del state["kb"]
+        return state
+
+    def attach(self, kb: KnowledgeBase, embedder: Embedder | None) -> None:
+        """Give an unpickled matcher its knowledge base and embedder back."""
+        self.kb = kb
+        self.index.embedder = embedder
 
     @property
     def mode(self) -> str:

@@ -54,14 +54,14 @@ class Hit:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Word:
     key: str  # the stem, or the prefix for a word written with `*`
     full: str  # the folded word as written
     prefix: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Cue:
     kind: str
     text: str

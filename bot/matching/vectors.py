@@ -19,20 +19,30 @@ FloatArray = npt.NDArray[np.float32]
 class SparseVectors:
     """Documents as L2-normalized TF-IDF vectors in compressed sparse column form: for feature
     `f`, `docs[indptr[f]:indptr[f + 1]]` are the documents that have it and `values` their
-    weights. `weight_of(feature, idf)` adjusts a feature's IDF (function words, concepts)."""
+    weights. `weight_of(feature, idf)` adjusts a feature's IDF (function words, concepts).
+
+    `vocab`: another matrix's feature numbers, to share (the per-group matrices have the same
+    features as the per-phrasing ones: one dictionary of 47,000 n-grams instead of two). A
+    feature of `vocab` that no document here has counts as unknown, as if it were not there."""
 
     def __init__(
-        self, docs: Sequence[Counter[str]], weight_of: Callable[[str, float], float]
+        self,
+        docs: Sequence[Counter[str]],
+        weight_of: Callable[[str, float], float],
+        vocab: dict[str, int] | None = None,
     ) -> None:
         self.n_docs = len(docs)
         df: Counter[str] = Counter()
         for doc in docs:
             df.update(doc.keys())
-        self.vocab = {f: i for i, f in enumerate(df)}
+        self.vocab = vocab if vocab is not None else {f: i for i, f in enumerate(df)}
         self.weight_of = weight_of
-        idf = [weight_of(f, math.log((self.n_docs + 1) / (n + 1)) + 1.0) for f, n in df.items()]
-        self.idf = np.array(idf, dtype=np.float32)
         self.unknown_idf = math.log(self.n_docs + 1) + 1.0
+        # A feature of a shared `vocab` that no document has: the unknown IDF (`feature_idf`).
+        idf = [0.0] * len(self.vocab)
+        for f, i in self.vocab.items():
+            idf[i] = weight_of(f, math.log((self.n_docs + 1) / (df[f] + 1)) + 1.0)
+        self.idf = np.array(idf, dtype=np.float32)
         rows: list[int] = []
         cols: list[int] = []
         values: list[float] = []
@@ -68,9 +78,18 @@ class SparseVectors:
         totals = np.bincount(self.docs[positions], weights=weights, minlength=self.n_docs)
         return totals.astype(np.float32)
 
+    def has(self, doc: int, feature: str) -> bool:
+        """Whether document `doc` has `feature` (each feature's documents are in order)."""
+        fid = self.vocab.get(feature)
+        if fid is None:
+            return False
+        postings = self.docs[self.indptr[fid] : self.indptr[fid + 1]]
+        at = int(np.searchsorted(postings, doc))
+        return at < len(postings) and int(postings[at]) == doc
+
     def feature_idf(self, feature: str) -> float:
         fid = self.vocab.get(feature)
-        if fid is not None:
+        if fid is not None and self.indptr[fid + 1] > self.indptr[fid]:
             return float(self.idf[fid])
         return self.weight_of(feature, self.unknown_idf)
 
