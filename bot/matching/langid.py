@@ -19,6 +19,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
+from bot.matching.hashed import Numbering
 from bot.matching.params import (
     LANGID_ALPHA,
     PRIOR_LEAD,
@@ -81,25 +84,32 @@ def _features(text: str) -> Counter[str]:
 
 
 class LanguageModel:
-    """Naive Bayes over character n-grams and words, one class per language."""
+    """Naive Bayes over character n-grams and words, one class per language.
+
+    The log-probabilities are one matrix, a row per feature (numbered by hash, see `hashed`)
+    and a column per language, NaN where the language never has the feature: 31,000 features
+    in ten languages take 2.5 MB in one block instead of 5 MB of dictionaries."""
 
     def __init__(self, texts: Mapping[str, Iterable[str]], alpha: float = LANGID_ALPHA) -> None:
         self.languages = tuple(texts)
-        self._log_p: dict[str, dict[str, float]] = {}
-        self._log_unseen: dict[str, float] = {}
-        vocabulary: set[str] = set()
+        self._column = {lang: i for i, lang in enumerate(self.languages)}
         counts: dict[str, Counter[str]] = {}
         for lang, items in texts.items():
             c: Counter[str] = Counter()
             for text in items:
                 c.update(_features(text))
             counts[lang] = c
-            vocabulary.update(c)
-        size = len(vocabulary) + 1
+        number = {f: i for i, f in enumerate(dict.fromkeys(f for c in counts.values() for f in c))}
+        self._features = Numbering(number)
+        size = len(number) + 1
+        self._log_p = np.full((len(number), len(self.languages)), np.nan, dtype=np.float64)
+        self._log_unseen = np.zeros(len(self.languages), dtype=np.float64)
         for lang, c in counts.items():
             total = sum(c.values()) + alpha * size
-            self._log_p[lang] = {f: math.log((n + alpha) / total) for f, n in c.items()}
-            self._log_unseen[lang] = math.log(alpha / total)
+            column = self._column[lang]
+            for f, n in c.items():
+                self._log_p[number[f], column] = math.log((n + alpha) / total)
+            self._log_unseen[column] = math.log(alpha / total)
 
     def guess(self, text: str, prior: str | None = None) -> LanguageGuess | None:
         """The language of `text`; None when it has no letters at all.
@@ -110,15 +120,21 @@ class LanguageModel:
         script = script_of(text)
         if script is None:
             return None
-        candidates = [lang for lang in _SCRIPT_LANGS[script] if lang in self._log_p]
+        candidates = [lang for lang in _SCRIPT_LANGS[script] if lang in self._column]
         if not candidates:
             return None
         features = _features(text)
         n = sum(features.values()) or 1
+        numbers = self._features.numbers(list(features))
+        known, rows = numbers >= 0, np.maximum(numbers, 0)
+        tallies = list(features.values())
         scores: dict[str, float] = {}
         for lang in candidates:
-            table, unseen = self._log_p[lang], self._log_unseen[lang]
-            scores[lang] = sum(c * table.get(f, unseen) for f, c in features.items()) / n
+            column = self._column[lang]
+            logs = np.where(known, self._log_p[rows, column], np.nan)
+            logs = np.where(np.isnan(logs), self._log_unseen[column], logs)
+            # Summed in order, as Python floats: the same scores to the last bit as always.
+            scores[lang] = sum(c * p for c, p in zip(tallies, logs.tolist(), strict=True)) / n
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         best, best_score = ranked[0]
         margin = best_score - ranked[1][1] if len(ranked) > 1 else 10.0
@@ -128,7 +144,7 @@ class LanguageModel:
         letters = sum(1 for ch in text if ch.isalpha())
         if (
             prior is not None
-            and prior in self._log_p
+            and prior in self._column
             and prior not in scores
             and letters < SHORT_TEXT_LETTERS
             and confidence < SHORT_TEXT_CONFIDENCE

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from bot.matching.hashed import Numbering
+
 FloatArray = npt.NDArray[np.float32]
 
 
@@ -22,32 +24,39 @@ class SparseVectors:
     weights. `weight_of(feature, idf)` adjusts a feature's IDF (function words, concepts).
 
     `vocab`: another matrix's feature numbers, to share (the per-group matrices have the same
-    features as the per-phrasing ones: one dictionary of 47,000 n-grams instead of two). A
-    feature of `vocab` that no document here has counts as unknown, as if it were not there."""
+    features as the per-phrasing ones: one numbering of 47,000 n-grams instead of two). A
+    feature of `vocab` that no document here has counts as unknown, as if it were not there.
+    Features are numbered by their hashes (`hashed.Numbering`), not kept as strings."""
 
     def __init__(
         self,
         docs: Sequence[Counter[str]],
         weight_of: Callable[[str, float], float],
-        vocab: dict[str, int] | None = None,
+        vocab: Numbering | None = None,
     ) -> None:
         self.n_docs = len(docs)
         df: Counter[str] = Counter()
         for doc in docs:
             df.update(doc.keys())
-        self.vocab = vocab if vocab is not None else {f: i for i, f in enumerate(df)}
+        self.vocab: Numbering
+        if vocab is None:
+            number_of = {f: i for i, f in enumerate(df)}
+            self.vocab = Numbering(number_of)
+        else:
+            self.vocab = vocab
+            number_of = dict(zip(df, self._numbers(list(df)), strict=True))
         self.weight_of = weight_of
         self.unknown_idf = math.log(self.n_docs + 1) + 1.0
         # A feature of a shared `vocab` that no document has: the unknown IDF (`feature_idf`).
-        idf = [0.0] * len(self.vocab)
-        for f, i in self.vocab.items():
-            idf[i] = weight_of(f, math.log((self.n_docs + 1) / (df[f] + 1)) + 1.0)
-        self.idf = np.array(idf, dtype=np.float32)
+        idf = np.full(len(self.vocab), self.unknown_idf, dtype=np.float64)
+        for f, n in df.items():
+            idf[number_of[f]] = weight_of(f, math.log((self.n_docs + 1) / (n + 1)) + 1.0)
+        self.idf = idf.astype(np.float32)
         rows: list[int] = []
         cols: list[int] = []
         values: list[float] = []
         for d, doc in enumerate(docs):
-            ids = [self.vocab[f] for f in doc]
+            ids = [number_of[f] for f in doc]
             weights = [(1.0 + math.log(c)) * idf[i] for i, c in zip(ids, doc.values(), strict=True)]
             norm = math.sqrt(sum(w * w for w in weights)) or 1.0
             rows.extend([d] * len(ids))
@@ -78,6 +87,12 @@ class SparseVectors:
         totals = np.bincount(self.docs[positions], weights=weights, minlength=self.n_docs)
         return totals.astype(np.float32)
 
+    def _numbers(self, features: Sequence[str]) -> list[int]:
+        numbers = self.vocab.numbers(features)
+        if len(numbers) and int(numbers.min()) < 0:
+            raise ValueError("a document has a feature the shared numbering does not")
+        return [int(n) for n in numbers]
+
     def has(self, doc: int, feature: str) -> bool:
         """Whether document `doc` has `feature` (each feature's documents are in order)."""
         fid = self.vocab.get(feature)
@@ -87,19 +102,25 @@ class SparseVectors:
         at = int(np.searchsorted(postings, doc))
         return at < len(postings) and int(postings[at]) == doc
 
-    def feature_idf(self, feature: str) -> float:
-        fid = self.vocab.get(feature)
+    def feature_idf(self, feature: str, number: int | None = None) -> float:
+        """The feature's IDF here; `number`: its number when looked up already (-1: none)."""
+        fid = self.vocab.get(feature) if number is None else (number if number >= 0 else None)
         if fid is not None and self.indptr[fid + 1] > self.indptr[fid]:
             return float(self.idf[fid])
         return self.weight_of(feature, self.unknown_idf)
 
     def query(self, counts: Counter[str]) -> tuple[FloatArray, list[int]]:
         """Cosine of the query with every document; also the ids of known features."""
-        known = [(self.vocab[f], c) for f, c in counts.items() if f in self.vocab]
+        features = list(counts)
+        numbers = self.vocab.numbers(features).tolist()
+        known = [(n, counts[f]) for f, n in zip(features, numbers, strict=True) if n >= 0]
         if not known:
             return np.zeros(self.n_docs, dtype=np.float32), []
         total = math.sqrt(
-            sum(((1.0 + math.log(c)) * self.feature_idf(f)) ** 2 for f, c in counts.items())
+            sum(
+                ((1.0 + math.log(counts[f])) * self.feature_idf(f, n)) ** 2
+                for f, n in zip(features, numbers, strict=True)
+            )
         )
         ids = [fid for fid, _ in known]
         factors = [(1.0 + math.log(c)) * float(self.idf[fid]) / (total or 1.0) for fid, c in known]
@@ -107,7 +128,9 @@ class SparseVectors:
 
     def coverage(self, counts: Counter[str], known_ids: list[int]) -> FloatArray:
         """Share of the query's feature weight (IDF) present in each document."""
-        total = sum(self.feature_idf(f) for f in counts)
+        features = list(counts)
+        numbers = self.vocab.numbers(features).tolist()
+        total = sum(self.feature_idf(f, n) for f, n in zip(features, numbers, strict=True))
         if not known_ids or total == 0:
             return np.zeros(self.n_docs, dtype=np.float32)
         factors = [float(self.idf[fid]) / total for fid in known_ids]
