@@ -1,17 +1,18 @@
-"""Builds the matcher of a knowledge base in a short-lived child process.
+"""Loads a knowledge folder and builds its matcher in a short-lived child process.
 
-Building reads each language's common words (wordfreq), the place names of CLDR (Babel) and
-every phrasing through the analyzer and the semantic model: tens of MB for a moment, which the
-allocator mostly keeps, because they are freed among objects that stay. So the bot asks a
-child Python process to build the matcher and send it back pickled; the bot process then holds
-only the result, laid out compactly (README, "Speed and memory"). The child gets the knowledge
-base the bot already loaded and validated, so both see the same files.
+Loading parses and validates every YAML file; building reads each language's common words
+(wordfreq), the place names of CLDR (Babel) and every phrasing through the analyzer and the
+semantic model. That is tens of MB for a moment, which the allocator mostly keeps, because it
+is freed among objects that stay. So the bot asks a child Python process to do both and send
+back the knowledge base and its matcher, pickled: the bot process holds only the results, laid
+out compactly (README, "Speed and memory"). A knowledge folder with errors comes back as its
+report, exactly as `check_knowledge` gives it.
 
-Where no child can start, or it fails, the same matcher is built in this process (more memory,
-the same answers) and a warning says why. An embedder other than the semantic model (a test's)
-cannot be rebuilt in a child: such a matcher is built here.
+Where no child can start, or it fails, the same is done in this process (more memory, the same
+answers) and a warning says why. An embedder other than the semantic model (a test's) cannot be
+rebuilt in a child: its matcher is built here.
 
-    python -m bot.builder   # what the child runs: a pickled request in, a pickled matcher out
+    python -m bot.builder   # what the child runs: a pickled request in, a pickled result out
 """
 
 from __future__ import annotations
@@ -21,9 +22,13 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.kb import KnowledgeBase
+from bot.kb.loader import LoadResult, check_knowledge
 from bot.matching import Matcher
 from bot.matching.semantic import Embedder, WordLlamaEmbedder, load_embedder
 
@@ -32,50 +37,96 @@ log = logging.getLogger(__name__)
 CHILD_TIMEOUT = 300.0
 
 
+@dataclass(frozen=True)
+class Built:
+    """A knowledge folder checked, and the matcher of what it loaded (None on errors)."""
+
+    result: LoadResult
+    matcher: Matcher | None
+
+
+def load_and_build(root: Path, embedder: Embedder | None) -> Built:
+    """`check_knowledge(root)` and the matcher of the knowledge base it loaded."""
+    if embedder is None or isinstance(embedder, WordLlamaEmbedder):
+        built = _from_child(root, semantic=embedder is not None)
+        if built is not None:
+            if built.result.kb is not None and built.matcher is not None:
+                built.matcher.attach(built.result.kb, embedder)
+            return built
+    result = check_knowledge(root)
+    matcher = Matcher(result.kb, embedder=embedder) if result.kb is not None else None
+    return Built(result, matcher)
+
+
 def build_matcher(kb: KnowledgeBase, embedder: Embedder | None) -> Matcher:
-    """The matcher of `kb`, built in a child process where possible."""
+    """The matcher of a knowledge base this process loaded already: built in a child from the
+    same folder when its files are still the same, else here."""
     if embedder is not None and not isinstance(embedder, WordLlamaEmbedder):
         return Matcher(kb, embedder=embedder)
-    matcher = _from_child(kb, semantic=embedder is not None)
-    if matcher is None:
-        return Matcher(kb, embedder=embedder)
-    matcher.attach(kb, embedder)
-    return matcher
+    built = load_and_build(kb.root, embedder)
+    child = built.result.kb
+    if built.matcher is not None and child is not None and child.fingerprint == kb.fingerprint:
+        built.matcher.attach(kb, embedder)
+        return built.matcher
+    return Matcher(kb, embedder=embedder)
 
 
-def _from_child(kb: KnowledgeBase, semantic: bool) -> Matcher | None:
+def _from_child(root: Path, semantic: bool) -> Built | None:
     # The child finds this very package, wherever it is installed or checked out.
-    root = str(Path(__file__).resolve().parents[1])
-    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "bot.builder"],
-            input=pickle.dumps((kb, semantic), protocol=pickle.HIGHEST_PROTOCOL),
-            capture_output=True,
-            timeout=CHILD_TIMEOUT,
-            env={**os.environ, "PYTHONPATH": path},
-            check=True,
-        )
-        matcher = pickle.loads(done.stdout)
-    except subprocess.CalledProcessError as exc:
-        last = exc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        log.warning("matcher built in this process (the builder process failed: %s)", last[0])
+    package = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (package, os.environ.get("PYTHONPATH", "")) if p)
+    request = pickle.dumps((root, semantic), protocol=pickle.HIGHEST_PROTOCOL)
+    with tempfile.TemporaryFile() as errors:
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-m", "bot.builder"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env={**os.environ, "PYTHONPATH": path},
+            )
+        except OSError as exc:
+            log.warning("knowledge loaded in this process (%s)", exc.__class__.__name__)
+            return None
+        # A child that hangs is stopped; reading it then ends.
+        watchdog = threading.Timer(CHILD_TIMEOUT, child.kill)
+        watchdog.start()
+        try:
+            with child:
+                assert child.stdin is not None
+                assert child.stdout is not None
+                child.stdin.write(request)
+                child.stdin.close()
+                # Read as it comes, not into one buffer first: the process never holds the
+                # pickled form whole (several MB) next to the objects made from it.
+                built: object = pickle.load(child.stdout)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError) as exc:
+            built = exc
+        finally:
+            watchdog.cancel()
+        if child.returncode != 0:
+            errors.seek(0)
+            last = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+            why = last[0] if last else f"exit status {child.returncode}"
+            log.warning("knowledge loaded in this process (the builder process failed: %s)", why)
+            return None
+    if isinstance(built, Exception):
+        log.warning("knowledge loaded in this process (%s)", built.__class__.__name__)
         return None
-    except (OSError, subprocess.SubprocessError, pickle.PickleError, EOFError, AttributeError,
-            ImportError) as exc:  # fmt: skip
-        log.warning("matcher built in this process (%s)", exc.__class__.__name__)
+    if not isinstance(built, Built):
+        log.warning("knowledge loaded in this process (the builder sent %s)", type(built).__name__)
         return None
-    if not isinstance(matcher, Matcher):
-        log.warning("matcher built in this process (the builder sent %s)", type(matcher).__name__)
-        return None
-    return matcher
+    return built
 
 
 def _child() -> None:
-    kb, semantic = pickle.loads(sys.stdin.buffer.read())
-    embedder = load_embedder(required=True) if semantic else None
-    matcher = Matcher(kb, embedder=embedder)
-    sys.stdout.buffer.write(pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL))
+    root, semantic = pickle.loads(sys.stdin.buffer.read())
+    result = check_knowledge(root)
+    matcher = None
+    if result.kb is not None:
+        embedder = load_embedder(required=True) if semantic else None
+        matcher = Matcher(result.kb, embedder=embedder)
+    sys.stdout.buffer.write(pickle.dumps(Built(result, matcher), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.builder import build_matcher
+from bot.builder import build_matcher, load_and_build
 from bot.dialog import Dialog, HandoffOptions
 from bot.dialog.held import HeldQuestions
 from bot.kb import (
@@ -20,9 +20,7 @@ from bot.kb import (
     KnowledgeError,
     Problem,
     Report,
-    check_knowledge,
     fingerprint,
-    load_knowledge,
 )
 from bot.matching import Matcher
 from bot.matching.semantic import Embedder
@@ -48,11 +46,13 @@ class Served:
         handoff: HandoffOptions | None = None,
         held: HeldQuestions | None = None,
         retention_days: int = 90,
+        matcher: Matcher | None = None,
     ) -> Served:
         """`operator`: who runs the bot (BOT_OPERATOR_NAME), named when users ask;
         `handoff`: the hand-off to a person is set up (BOT_MODERATOR_CHAT_ID); `held` and
-        `retention_days`: the questions waiting for consent, and how long a sent one is kept."""
-        matcher = build_matcher(kb, embedder)
+        `retention_days`: the questions waiting for consent, and how long a sent one is kept;
+        `matcher`: `kb`'s, when it is built already (`builder.load_and_build`)."""
+        matcher = matcher or build_matcher(kb, embedder)
         hand_back_freed()
         return cls(kb, matcher, Dialog(kb, matcher, operator, handoff, held, retention_days))
 
@@ -112,18 +112,23 @@ class LiveKnowledge:
         self.held = HeldQuestions()
         self.retention_days = retention_days
         self._lock = threading.Lock()
-        self._current = (
-            served.with_dialog(operator, handoff, self.held, retention_days)
-            if served is not None
-            else Served.build(
-                load_knowledge(root), embedder, operator, handoff, self.held, retention_days
-            )
-        )
+        if served is not None:
+            self._current = served.with_dialog(operator, handoff, self.held, retention_days)
+        else:
+            built = load_and_build(root, embedder)
+            if built.result.kb is None or built.matcher is None:
+                raise KnowledgeError(built.result.report)
+            self._current = self._serve(built.result.kb, built.matcher)
         self._seen = self._current.kb.fingerprint
 
     @property
     def current(self) -> Served:
         return self._current
+
+    def _serve(self, kb: KnowledgeBase, matcher: Matcher) -> Served:
+        return Served.build(
+            kb, self.embedder, self.operator, self.handoff, self.held, self.retention_days, matcher
+        )
 
     def reload_if_changed(self) -> ReloadResult:
         """Reload when a YAML file was added, removed or modified since the last look."""
@@ -135,8 +140,9 @@ class LiveKnowledge:
     def reload(self, seen: str | None = None) -> ReloadResult:
         with self._lock:
             self._seen = seen or fingerprint(self.root)
-            result = check_knowledge(self.root)
-            if result.kb is None:
+            built = load_and_build(self.root, self.embedder)
+            result = built.result
+            if result.kb is None or built.matcher is None:
                 for line in result.report.render(errors_only=True):
                     log.error("knowledge: %s", line)
                 log.error(
@@ -144,14 +150,7 @@ class LiveKnowledge:
                     len(result.report.errors),
                 )
                 return ReloadResult(changed=True, ok=False, report=result.report)
-            self._current = Served.build(
-                result.kb,
-                self.embedder,
-                self.operator,
-                self.handoff,
-                self.held,
-                self.retention_days,
-            )
+            self._current = self._serve(result.kb, built.matcher)
             log.info(
                 "knowledge reloaded: %d entries, languages %s",
                 len(result.kb.entries),

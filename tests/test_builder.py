@@ -1,18 +1,22 @@
-"""The matcher built in a child process (bot/builder.py) answers as one built in this process.
+"""The knowledge loaded and its matcher built in a child process (bot/builder.py) answer as
+those of this process.
 
-The bot builds its matcher in a short-lived child to keep its own memory small; these tests
-check the answers are the same question by question, and that when no child can start the bot
-still gets its matcher, with a warning saying why.
+The bot loads its knowledge and builds its matcher in a short-lived child to keep its own
+memory small; these tests check the answers are the same question by question, that a folder
+with errors comes back as its report, and that when no child can start the bot still gets its
+matcher, with a warning saying why.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
+from pathlib import Path
 
 import pytest
 
-from bot.builder import build_matcher
+from bot.builder import build_matcher, load_and_build
 from bot.kb import KnowledgeBase, load_knowledge
 from bot.matching import Decision, Matcher
 from bot.matching.semantic import load_embedder
@@ -69,7 +73,7 @@ def test_with_the_semantic_signal_too(kb: KnowledgeBase, caplog: pytest.LogCaptu
     ("executable", "why"),
     [
         ("/nonexistent/python", "(FileNotFoundError)"),
-        ("/bin/false", "(the builder process failed: no output)"),
+        ("/bin/false", "(the builder process failed: exit status 1)"),
     ],
 )
 def test_without_a_child_the_matcher_is_built_here_and_a_warning_says_why(
@@ -81,6 +85,26 @@ def test_without_a_child_the_matcher_is_built_here_and_a_warning_says_why(
 ) -> None:
     monkeypatch.setattr(sys, "executable", executable)
     built = build_matcher(kb, None)
-    assert f"matcher built in this process {why}" in caplog.text
+    assert f"knowledge loaded in this process {why}" in caplog.text
     assert built.kb is kb
     assert _answers(built)[0][0] in ("answer", "suggest")
+
+
+def test_a_folder_is_loaded_in_the_child_and_its_errors_come_back_as_its_report(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, folder)
+    built = load_and_build(folder, None)
+    assert built.result.kb is not None
+    assert built.matcher is not None
+    assert built.matcher.kb is built.result.kb
+    assert built.result.kb.fingerprint == load_knowledge(folder).fingerprint
+    assert built.matcher.match("What does IOM do?").status in ("answer", "suggest")
+
+    (folder / "topics.yaml").write_text("topics: [unclosed\n", "utf-8")
+    broken = load_and_build(folder, None)
+    assert broken.result.kb is None
+    assert broken.matcher is None
+    assert any("topics.yaml" in p.format() for p in broken.result.report.errors)
+    assert not caplog.records
