@@ -15,6 +15,7 @@ import ctypes.util
 
 # mallopt's parameter for the largest number of arenas (glibc's malloc.h).
 _M_ARENA_MAX = -8
+_M_MMAP_THRESHOLD = -3
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -32,6 +33,9 @@ def one_arena() -> None:
     if libc is not None and "MALLOC_ARENA_MAX" not in os.environ:
         with contextlib.suppress(AttributeError):
             libc.mallopt(_M_ARENA_MAX, 1)
+    if libc is not None and "MALLOC_MMAP_THRESHOLD_" not in os.environ:
+        with contextlib.suppress(AttributeError):
+            libc.mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
 
 
 def hand_back_freed() -> None:

@@ -139,10 +139,11 @@ def run_console(
     )
     if live is None:
         return 1
-    kb = live.current.kb
+    # Not kept in a local name: this frame lasts the whole chat, through reloads.
     print(
-        f"knowledge loaded: {len(kb.entries)} entries, languages {' '.join(kb.languages)}; "
-        f"matching: {live.current.matcher.mode}; mode: terminal chat; state: in memory only",
+        f"knowledge loaded: {len(live.current.kb.entries)} entries, languages "
+        f"{' '.join(live.current.kb.languages)}; matching: {live.current.matcher.mode}; "
+        "mode: terminal chat; state: in memory only",
         file=sys.stderr,
     )
     chat = ConsoleChat(live, _client_language(user_lang), sys.stdout)

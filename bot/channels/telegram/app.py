@@ -189,12 +189,14 @@ def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -
         )
         return 1
     webhook = webhook_url or settings.webhook_url
-    kb = live.current.kb
+    # Through `live` each time, not a local name: this frame lasts as long as the process, and
+    # would keep the first knowledge base alive after every reload.
     mode = f"webhook {webhook}" if webhook else "long polling"
     print(
-        f"@{username}: knowledge loaded ({len(kb.entries)} entries, languages "
-        f"{' '.join(kb.languages)}); matching: {live.current.matcher.mode}; mode: {mode}; "
-        f"state: {'PostgreSQL' if settings.database_url else settings.database_path}; "
+        f"@{username}: knowledge loaded ({len(live.current.kb.entries)} entries, languages "
+        f"{' '.join(live.current.kb.languages)}); matching: {live.current.matcher.mode}; "
+        f"mode: {mode}; state: "
+        f"{'PostgreSQL' if settings.database_url else settings.database_path}; "
         f"hand-off: {handoff}",
         file=sys.stderr,
     )
