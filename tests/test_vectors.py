@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
+import pytest
 
 from bot.matching.vectors import SparseVectors, plain_idf
 
@@ -31,3 +32,18 @@ def test_sharing_another_matrix_dictionary_changes_no_score() -> None:
         shared_scores, _ = shared.query(query)
         np.testing.assert_allclose(shared_scores, own_scores, rtol=1e-6)
         assert shared.feature_idf("only-in-phrasings") == own.feature_idf("only-in-phrasings")
+
+
+def test_a_numbering_by_hashes_numbers_in_order_and_refuses_a_string_twice() -> None:
+    from bot.matching.hashed import Numbering
+
+    numbering = Numbering(["asylum", "työ", "عمل", "asylum "])
+    assert len(numbering) == 4
+    assert [numbering.get(t) for t in ("asylum", "työ", "عمل", "asylum ")] == [0, 1, 2, 3]
+    assert numbering.get("Asylum") is None
+    assert "työ" in numbering
+    assert 1 not in numbering
+    assert numbering.numbers(["عمل", "nope", "asylum"]).tolist() == [2, -1, 0]
+    assert Numbering([]).numbers(["x"]).tolist() == [-1]
+    with pytest.raises(ValueError, match="share a hash"):
+        Numbering(["same", "same"])
