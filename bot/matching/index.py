@@ -167,14 +167,17 @@ class MatchIndex:
         """Every signal of `text` against every phrasing and group (see `fusion.Signals`)."""
         w = self.weights
         char_query = self.analyzer.char_counts(analysis.terms)
-        char, _ = self._chars.query(char_query)
+        # The centroid matrices share the phrasing matrices' numberings: looked up once.
+        char_numbers = self._chars.numbers(char_query)
+        char, _ = self._chars.query(char_query, char_numbers)
         query_words = Counter(analysis.features)
-        word, word_ids = self._words.query(query_words)
-        coverage = self._words.coverage(query_words, word_ids)
+        word_numbers = self._words.numbers(query_words)
+        word, word_ids = self._words.query(query_words, word_numbers)
+        coverage = self._words.coverage(query_words, word_ids, word_numbers)
         centroid = None
         if w.centroid:
-            cw, _ = self._centroid_words.query(query_words)
-            cc, _ = self._centroid_chars.query(char_query)
+            cw, _ = self._centroid_words.query(query_words, word_numbers)
+            cc, _ = self._centroid_chars.query(char_query, char_numbers)
             centroid = 0.5 * (cw + cc)
         semantic = None
         if self.embedder is not None and self._embeddings is not None and w.semantic:
@@ -229,7 +232,10 @@ class MatchIndex:
         # in any case ("IOM's office in Nairobi" is not "what is IOM").
         if not elsewhere and all(f in self._words.vocab for f in content):
             content = frozenset()
-        candidates = [self._candidate(int(e), analysis, signals, fusion, content) for e in order]
+        numbers = self._words.vocab.numbers(analysis.features).tolist()
+        candidates = [
+            self._candidate(int(e), analysis, numbers, signals, fusion, content) for e in order
+        ]
         # Entries that share only names or function words with the question go after those
         # that share what it asks about, whatever their scores: they are not answers.
         candidates.sort(key=lambda c: not c.substantive)
@@ -247,13 +253,19 @@ class MatchIndex:
         self,
         e: int,
         analysis: Analysis,
+        numbers: list[int],
         signals: Signals,
         fusion: Fusion,
         content: frozenset[str],
     ) -> Candidate:
         docs = np.flatnonzero(self.entry_of == e)
         best_doc = int(docs[np.argmax(fusion.phrasing[docs])])
-        matched = tuple(f for f in analysis.features if self._words.has(best_doc, f))
+        # `numbers`: each of the question's features numbered in the word matrix (-1: none).
+        matched = tuple(
+            f
+            for f, n in zip(analysis.features, numbers, strict=True)
+            if self._words.has(best_doc, n)
+        )
         return Candidate(
             entry=self.entries[e],
             score=float(fusion.entry[e]),

@@ -93,12 +93,11 @@ class SparseVectors:
             raise ValueError("a document has a feature the shared numbering does not")
         return [int(n) for n in numbers]
 
-    def has(self, doc: int, feature: str) -> bool:
-        """Whether document `doc` has `feature` (each feature's documents are in order)."""
-        fid = self.vocab.get(feature)
-        if fid is None:
+    def has(self, doc: int, number: int) -> bool:
+        """Whether document `doc` has the feature numbered `number` (-1: none)."""
+        if number < 0:
             return False
-        postings = self.docs[self.indptr[fid] : self.indptr[fid + 1]]
+        postings = self.docs[self.indptr[number] : self.indptr[number + 1]]
         at = int(np.searchsorted(postings, doc))
         return at < len(postings) and int(postings[at]) == doc
 
@@ -109,10 +108,18 @@ class SparseVectors:
             return float(self.idf[fid])
         return self.weight_of(feature, self.unknown_idf)
 
-    def query(self, counts: Counter[str]) -> tuple[FloatArray, list[int]]:
+    def numbers(self, counts: Counter[str]) -> list[int]:
+        """The number of each of the query's features (-1: unknown), to pass to `query` and
+        `coverage` of every matrix sharing this one's numbering (hashed once, not each time)."""
+        numbers: list[int] = self.vocab.numbers(list(counts)).tolist()
+        return numbers
+
+    def query(
+        self, counts: Counter[str], numbers: list[int] | None = None
+    ) -> tuple[FloatArray, list[int]]:
         """Cosine of the query with every document; also the ids of known features."""
         features = list(counts)
-        numbers = self.vocab.numbers(features).tolist()
+        numbers = self.numbers(counts) if numbers is None else numbers
         known = [(n, counts[f]) for f, n in zip(features, numbers, strict=True) if n >= 0]
         if not known:
             return np.zeros(self.n_docs, dtype=np.float32), []
@@ -126,10 +133,12 @@ class SparseVectors:
         factors = [(1.0 + math.log(c)) * float(self.idf[fid]) / (total or 1.0) for fid, c in known]
         return self.accumulate(ids, factors, use_values=True), ids
 
-    def coverage(self, counts: Counter[str], known_ids: list[int]) -> FloatArray:
+    def coverage(
+        self, counts: Counter[str], known_ids: list[int], numbers: list[int] | None = None
+    ) -> FloatArray:
         """Share of the query's feature weight (IDF) present in each document."""
         features = list(counts)
-        numbers = self.vocab.numbers(features).tolist()
+        numbers = self.numbers(counts) if numbers is None else numbers
         total = sum(self.feature_idf(f, n) for f, n in zip(features, numbers, strict=True))
         if not known_ids or total == 0:
             return np.zeros(self.n_docs, dtype=np.float32)
