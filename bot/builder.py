@@ -17,6 +17,7 @@ rebuilt in a child: its matcher is built here.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -76,7 +77,13 @@ def _from_child(root: Path, semantic: bool) -> Built | None:
     package = str(Path(__file__).resolve().parents[1])
     path = os.pathsep.join(p for p in (package, os.environ.get("PYTHONPATH", "")) if p)
     request = pickle.dumps((root, semantic), protocol=pickle.HIGHEST_PROTOCOL)
-    with tempfile.TemporaryFile() as errors:
+    with contextlib.ExitStack() as stack:
+        try:
+            # The child's error output, for the warning if it fails (a pipe could fill up).
+            errors = stack.enter_context(tempfile.TemporaryFile())
+        except OSError as exc:  # no writable temporary folder (a read-only container)
+            log.warning("knowledge loaded in this process (%s)", exc.__class__.__name__)
+            return None
         try:
             child = subprocess.Popen(
                 [sys.executable, "-m", "bot.builder"],
@@ -100,7 +107,8 @@ def _from_child(root: Path, semantic: bool) -> Built | None:
                 # Read as it comes, not into one buffer first: the process never holds the
                 # pickled form whole (several MB) next to the objects made from it.
                 built: object = pickle.load(child.stdout)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError) as exc:
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError,
+                TypeError) as exc:  # fmt: skip
             built = exc
         finally:
             watchdog.cancel()

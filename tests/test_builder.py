@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,15 @@ def test_a_folder_is_loaded_in_the_child_and_its_errors_come_back_as_its_report(
     assert broken.matcher is None
     assert any("topics.yaml" in p.format() for p in broken.result.report.errors)
     assert not caplog.records
+
+
+def test_without_a_writable_temporary_folder_the_matcher_is_built_here(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def read_only(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
+    built = build_matcher(kb, None)
+    assert "knowledge loaded in this process (PermissionError)" in caplog.text
+    assert built.kb is kb
