@@ -10,7 +10,8 @@ report, exactly as `check_knowledge` gives it.
 
 Where no child can start, or it fails, the same is done in this process (more memory, the same
 answers) and a warning says why. An embedder other than the semantic model (a test's) cannot be
-rebuilt in a child: its matcher is built here.
+rebuilt in a child: its matcher is built here. The child runs this very package (not one found
+in the working folder) and gets none of the bot's settings (no token, no database address).
 
     python -m bot.builder   # what the child runs: a pickled request in, a pickled result out
 """
@@ -21,14 +22,14 @@ import contextlib
 import logging
 import os
 import pickle
+import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from bot.kb import KnowledgeBase
 from bot.kb.loader import LoadResult, check_knowledge
 from bot.matching import Matcher
 from bot.matching.semantic import Embedder, WordLlamaEmbedder, load_embedder
@@ -59,72 +60,85 @@ def load_and_build(root: Path, embedder: Embedder | None) -> Built:
     return Built(result, matcher)
 
 
-def build_matcher(kb: KnowledgeBase, embedder: Embedder | None) -> Matcher:
-    """The matcher of a knowledge base this process loaded already: built in a child from the
-    same folder when its files are still the same, else here."""
-    if embedder is not None and not isinstance(embedder, WordLlamaEmbedder):
-        return Matcher(kb, embedder=embedder)
-    built = load_and_build(kb.root, embedder)
-    child = built.result.kb
-    if built.matcher is not None and child is not None and child.fingerprint == kb.fingerprint:
-        built.matcher.attach(kb, embedder)
-        return built.matcher
-    return Matcher(kb, embedder=embedder)
-
-
 def _from_child(root: Path, semantic: bool) -> Built | None:
-    # The child finds this very package, wherever it is installed or checked out.
+    # The child finds this very package, wherever it is installed or checked out: its folder
+    # first on the path, and `-P` so that the working folder (maybe another checkout) is not.
     package = str(Path(__file__).resolve().parents[1])
     path = os.pathsep.join(p for p in (package, os.environ.get("PYTHONPATH", "")) if p)
-    request = pickle.dumps((root, semantic), protocol=pickle.HIGHEST_PROTOCOL)
-    with contextlib.ExitStack() as stack:
-        try:
-            # The child's error output, for the warning if it fails (a pipe could fill up).
-            errors = stack.enter_context(tempfile.TemporaryFile())
-        except OSError as exc:  # no writable temporary folder (a read-only container)
-            log.warning("knowledge loaded in this process (%s)", exc.__class__.__name__)
-            return None
-        try:
-            child = subprocess.Popen(
-                [sys.executable, "-m", "bot.builder"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                env={**os.environ, "PYTHONPATH": path},
-            )
-        except OSError as exc:
-            log.warning("knowledge loaded in this process (%s)", exc.__class__.__name__)
-            return None
-        # A child that hangs is stopped; reading it then ends.
-        watchdog = threading.Timer(CHILD_TIMEOUT, child.kill)
-        watchdog.start()
-        try:
-            with child:
-                assert child.stdin is not None
-                assert child.stdout is not None
-                child.stdin.write(request)
-                child.stdin.close()
-                # Read as it comes, not into one buffer first: the process never holds the
-                # pickled form whole (several MB) next to the objects made from it.
-                built: object = pickle.load(child.stdout)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError,
-                TypeError) as exc:  # fmt: skip
-            built = exc
-        finally:
-            watchdog.cancel()
-        if child.returncode != 0:
-            errors.seek(0)
-            last = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:]
-            why = last[0] if last else f"exit status {child.returncode}"
-            log.warning("knowledge loaded in this process (the builder process failed: %s)", why)
-            return None
-    if isinstance(built, Exception):
-        log.warning("knowledge loaded in this process (%s)", built.__class__.__name__)
+    # It reads no settings: the token, the database address and the user key stay here.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-P", "-m", "bot.builder"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**env, "PYTHONPATH": path},
+            start_new_session=True,
+        )
+    except OSError as exc:
+        log.warning("knowledge loaded in this process (%s)", exc.__class__.__name__)
         return None
-    if not isinstance(built, Built):
-        log.warning("knowledge loaded in this process (the builder sent %s)", type(built).__name__)
-        return None
-    return built
+    assert child.stdin is not None
+    assert child.stdout is not None
+    assert child.stderr is not None
+    # Its error output is read alongside (a full pipe would stall it); the end is kept, for
+    # the warning if it fails.
+    tail = _Tail(child.stderr)
+    tail.start()
+    timed_out = threading.Event()
+
+    def stop() -> None:
+        timed_out.set()
+        with contextlib.suppress(OSError):
+            os.killpg(child.pid, signal.SIGKILL)
+
+    watchdog = threading.Timer(CHILD_TIMEOUT, stop)
+    watchdog.start()
+    try:
+        with child:
+            child.stdin.write(pickle.dumps((root, semantic), protocol=pickle.HIGHEST_PROTOCOL))
+            child.stdin.close()
+            # Read as it comes, not into one buffer first: the process never holds the
+            # pickled form whole (several MB) next to the objects made from it.
+            built: object = pickle.load(child.stdout)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError,
+            TypeError) as exc:  # fmt: skip
+        built = exc
+    finally:
+        watchdog.cancel()
+        tail.join()
+    if timed_out.is_set():
+        why = f"timed out after {CHILD_TIMEOUT:.0f} s"
+    elif child.returncode != 0:
+        why = tail.last_line() or f"exit status {child.returncode}"
+    elif isinstance(built, Exception):
+        why = f"unreadable answer: {built.__class__.__name__}"
+    elif not isinstance(built, Built):
+        why = f"it sent {type(built).__name__}"
+    else:
+        return built
+    log.warning("knowledge loaded in this process (the builder process failed: %s)", why)
+    return None
+
+
+class _Tail(threading.Thread):
+    """Reads a stream to its end, keeping its last few hundred bytes."""
+
+    KEEP = 300
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        super().__init__(daemon=True)
+        self._stream = stream
+        self._end = b""
+
+    def run(self) -> None:
+        for chunk in iter(lambda: self._stream.read(4096), b""):
+            self._end = (self._end + chunk)[-self.KEEP :]
+
+    def last_line(self) -> str:
+        lines = self._end.decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else ""
 
 
 def _child() -> None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import os
 
 # mallopt's parameter for the largest number of arenas (glibc's malloc.h).
 _M_ARENA_MAX = -8
-_M_MMAP_THRESHOLD = -3
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -27,15 +27,10 @@ def _libc() -> ctypes.CDLL | None:
 def one_arena() -> None:
     """One allocator arena for all threads; call before threads start. The operator's
     MALLOC_ARENA_MAX, if set, was read by glibc already and is not overridden here."""
-    import os
-
     libc = _libc()
     if libc is not None and "MALLOC_ARENA_MAX" not in os.environ:
         with contextlib.suppress(AttributeError):
             libc.mallopt(_M_ARENA_MAX, 1)
-    if libc is not None and "MALLOC_MMAP_THRESHOLD_" not in os.environ:
-        with contextlib.suppress(AttributeError):
-            libc.mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
 
 
 def hand_back_freed() -> None:

@@ -12,12 +12,11 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from bot.builder import build_matcher, load_and_build
+from bot.builder import load_and_build
 from bot.kb import KnowledgeBase, load_knowledge
 from bot.matching import Decision, Matcher
 from bot.matching.semantic import load_embedder
@@ -52,10 +51,13 @@ def kb() -> KnowledgeBase:
 def test_a_matcher_built_in_a_child_answers_as_one_built_here(
     kb: KnowledgeBase, caplog: pytest.LogCaptureFixture
 ) -> None:
-    built = build_matcher(kb, None)
+    built = load_and_build(KNOWLEDGE, None)
     assert not caplog.records
-    assert built.kb is kb
-    assert _answers(built) == _answers(Matcher(kb))
+    assert built.matcher is not None
+    assert built.result.kb is not None
+    assert built.matcher.kb is built.result.kb
+    assert built.result.kb.fingerprint == kb.fingerprint
+    assert _answers(built.matcher) == _answers(Matcher(kb))
 
 
 @pytest.mark.skipif(
@@ -64,31 +66,11 @@ def test_a_matcher_built_in_a_child_answers_as_one_built_here(
 )
 def test_with_the_semantic_signal_too(kb: KnowledgeBase, caplog: pytest.LogCaptureFixture) -> None:
     embedder = load_embedder()
-    built = build_matcher(kb, embedder)
+    built = load_and_build(KNOWLEDGE, embedder)
     assert not caplog.records
-    assert built.mode == "lexical+semantic"
-    assert _answers(built) == _answers(Matcher(kb, embedder=embedder))
-
-
-@pytest.mark.parametrize(
-    ("executable", "why"),
-    [
-        ("/nonexistent/python", "(FileNotFoundError)"),
-        ("/bin/false", "(the builder process failed: exit status 1)"),
-    ],
-)
-def test_without_a_child_the_matcher_is_built_here_and_a_warning_says_why(
-    kb: KnowledgeBase,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-    executable: str,
-    why: str,
-) -> None:
-    monkeypatch.setattr(sys, "executable", executable)
-    built = build_matcher(kb, None)
-    assert f"knowledge loaded in this process {why}" in caplog.text
-    assert built.kb is kb
-    assert _answers(built)[0][0] in ("answer", "suggest")
+    assert built.matcher is not None
+    assert built.matcher.mode == "lexical+semantic"
+    assert _answers(built.matcher) == _answers(Matcher(kb, embedder=embedder))
 
 
 def test_a_folder_is_loaded_in_the_child_and_its_errors_come_back_as_its_report(
@@ -96,13 +78,6 @@ def test_a_folder_is_loaded_in_the_child_and_its_errors_come_back_as_its_report(
 ) -> None:
     folder = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, folder)
-    built = load_and_build(folder, None)
-    assert built.result.kb is not None
-    assert built.matcher is not None
-    assert built.matcher.kb is built.result.kb
-    assert built.result.kb.fingerprint == load_knowledge(folder).fingerprint
-    assert built.matcher.match("What does IOM do?").status in ("answer", "suggest")
-
     (folder / "topics.yaml").write_text("topics: [unclosed\n", "utf-8")
     broken = load_and_build(folder, None)
     assert broken.result.kb is None
@@ -111,13 +86,61 @@ def test_a_folder_is_loaded_in_the_child_and_its_errors_come_back_as_its_report(
     assert not caplog.records
 
 
-def test_without_a_writable_temporary_folder_the_matcher_is_built_here(
-    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_the_child_runs_this_package_not_one_in_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def read_only(*_args: object, **_kwargs: object) -> None:
-        raise PermissionError("read-only file system")
+    # An old checkout as the working folder: its `bot` must not be the one the child runs.
+    (tmp_path / "bot").mkdir()
+    (tmp_path / "bot" / "__init__.py").write_text("raise SystemExit('the wrong bot')\n")
+    monkeypatch.chdir(tmp_path)
+    built = load_and_build(KNOWLEDGE, None)
+    assert built.matcher is not None
+    assert not caplog.records
 
-    monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
-    built = build_matcher(kb, None)
-    assert "knowledge loaded in this process (PermissionError)" in caplog.text
-    assert built.kb is kb
+
+def _fake_python(folder: Path, script: str) -> str:
+    path = folder / "python"
+    path.write_text(f"#!/bin/sh\n{script}\n", "utf-8")
+    path.chmod(0o755)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("script", "why"),
+    [
+        (None, "(FileNotFoundError)"),
+        ("exit 1", "(the builder process failed: exit status 1)"),
+        (
+            "echo 'Traceback: it broke' >&2; exit 3",
+            "(the builder process failed: Traceback: it broke)",
+        ),
+        (
+            "cat > /dev/null; echo not a pickle",
+            "(the builder process failed: unreadable answer: UnpicklingError)",
+        ),
+        ("sleep 30", "(the builder process failed: timed out after 1 s)"),
+        # The child gets none of the bot's settings: not the token.
+        (
+            'echo "token=${TELEGRAM_BOT_TOKEN:-none}" >&2; exit 2',
+            "(the builder process failed: token=none)",
+        ),
+    ],
+)
+def test_without_a_working_child_the_knowledge_is_loaded_here_and_a_warning_says_why(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    script: str | None,
+    why: str,
+) -> None:
+    from bot import builder
+
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:secret")
+    monkeypatch.setattr(builder, "CHILD_TIMEOUT", 1.0)
+    fake = "/nonexistent/python" if script is None else _fake_python(tmp_path, script)
+    monkeypatch.setattr(sys, "executable", fake)
+    built = load_and_build(KNOWLEDGE, None)
+    assert f"knowledge loaded in this process {why}" in caplog.text
+    assert "secret" not in caplog.text
+    assert built.matcher is not None
+    assert built.matcher.match("What does IOM do?").status in ("answer", "suggest")

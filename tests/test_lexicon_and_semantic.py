@@ -47,9 +47,9 @@ def test_fewer_common_words_are_a_prefix_of_the_list() -> None:
 
 def test_word_hashes_are_the_same_in_every_process() -> None:
     # A matcher built in a child process looks words up in the bot's (see bot.builder).
-    from bot.matching.lexicon import word_hash
+    from bot.matching.hashed import word_hash
 
-    script = "from bot.matching.lexicon import word_hash; print(word_hash('hæð'))"
+    script = "from bot.matching.hashed import word_hash; print(word_hash('hæð'))"
     other = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
     assert int(other.stdout) == word_hash("hæð")
 
@@ -130,3 +130,13 @@ def test_a_tensor_is_read_from_a_safetensors_file_and_a_wrong_one_is_refused(
     save_file({"embedding.weight": table.astype(np.float32)}, tmp_path / "f32.st")
     with pytest.raises(ValueError, match="F32, expected F16"):
         open_table(tmp_path / "f32.st", "embedding.weight")
+
+
+def test_without_the_model_files_the_bot_matches_without_the_signal(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A wordllama version that keeps its files elsewhere: a warning, not a bot that won't start.
+    from bot.matching.semantic import embedder_from
+
+    assert embedder_from(tmp_path) is None
+    assert "semantic signal off: wordllama's model files could not be read" in caplog.text

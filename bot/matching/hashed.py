@@ -6,7 +6,7 @@ allocator's memory when a reload replaces them; two numpy arrays of hashes and n
 0.6 MB and are handed back whole. The hash is BLAKE2 (64 bits), the same in every process, so a
 numbering built in the builder's child process (`bot.builder`) works in the bot's. Two of the
 matcher's strings sharing a hash would be refused when the numbering is built; a question's
-string taken for one of them by chance is a one-in-10^14 event per question.
+string taken for one of them by chance is about a one-in-10^12 event per question.
 """
 
 from __future__ import annotations
@@ -29,6 +29,13 @@ def hashes_of(texts: Iterable[str]) -> npt.NDArray[np.uint64]:
     return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
 
 
+def position(hashes: npt.NDArray[np.uint64], text: str) -> int | None:
+    """Where `text`'s hash is in the sorted `hashes`, or None when it is not there."""
+    key = np.uint64(word_hash(text))
+    at = int(np.searchsorted(hashes, key))
+    return at if at < len(hashes) and hashes[at] == key else None
+
+
 class Numbering:
     """Distinct strings numbered 0, 1, 2... in the order given: `get`, `in` and `numbers`."""
 
@@ -47,11 +54,8 @@ class Numbering:
         return isinstance(text, str) and self.get(text) is not None
 
     def get(self, text: str) -> int | None:
-        key = np.uint64(word_hash(text))
-        at = int(np.searchsorted(self._hashes, key))
-        if at < len(self._hashes) and self._hashes[at] == key:
-            return int(self._numbers[at])
-        return None
+        at = position(self._hashes, text)
+        return None if at is None else int(self._numbers[at])
 
     def numbers(self, texts: Sequence[str]) -> npt.NDArray[np.int64]:
         """The number of each text, -1 for those not numbered."""

@@ -57,6 +57,23 @@ class Candidate:
     steps: tuple[tuple[str, float], ...] = field(default=(), compare=False)
 
 
+@dataclass(frozen=True)
+class WordWeight:
+    """The IDF of a word feature as the index weighs it: concepts at least `concept_idf`,
+    function words scaled down by `stopword`."""
+
+    concept_idf: float
+    stop_features: frozenset[str]
+    stopword: float
+
+    def __call__(self, feature: str, idf: float) -> float:
+        if is_concept(feature):
+            return max(idf, self.concept_idf)
+        if feature in self.stop_features:
+            return idf * self.stopword
+        return idf
+
+
 class MatchIndex:
     """Built once per knowledge base (or benchmark); `search` is pure and thread-safe."""
 
@@ -107,6 +124,11 @@ class MatchIndex:
         n = max(1, len(self.phrasings))
         self._concept_idf = math.log((n + 1) / (self.weights.concept_df * n + 1)) + 1.0
         char_docs = [self.analyzer.char_counts(t) for t in terms]
+        # A weighting that does not hold the index: the matrices would otherwise keep it alive
+        # in a reference cycle, and a replaced matcher would wait for the cyclic collector.
+        self._word_weight = WordWeight(
+            self._concept_idf, self.analyzer.stop_features, self.weights.stopword
+        )
         self._words = SparseVectors([Counter(f) for f in features], self._word_weight)
         self._chars = SparseVectors(char_docs, plain_idf)
         # What each entry answers, in every language: the words of its phrasings (an answer
@@ -144,15 +166,8 @@ class MatchIndex:
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        # The embedder belongs to one process (see `Matcher.attach`); the vectors stay.
+        # The embedder (a tokenizer, an open file) belongs to one process: see `Matcher.attach`.
         return {**self.__dict__, "embedder": None}
-
-    def _word_weight(self, feature: str, idf: float) -> float:
-        if is_concept(feature):
-            return max(idf, self._concept_idf)
-        if feature in self.analyzer.stop_features:
-            return idf * self.weights.stopword
-        return idf
 
     @property
     def semantic(self) -> bool:
@@ -230,9 +245,11 @@ class MatchIndex:
         content = frozenset(f for f in analysis.features if f not in light and f not in names)
         # A question about a place no entry is about must share more than names with an entry
         # in any case ("IOM's office in Nairobi" is not "what is IOM").
-        if not elsewhere and all(f in self._words.vocab for f in content):
-            content = frozenset()
+        # Each feature's number in the word matrix (-1: no phrasing has it), looked up once.
         numbers = self._words.vocab.numbers(analysis.features).tolist()
+        known = {f for f, n in zip(analysis.features, numbers, strict=True) if n >= 0}
+        if not elsewhere and content <= known:
+            content = frozenset()
         candidates = [
             self._candidate(int(e), analysis, numbers, signals, fusion, content) for e in order
         ]
@@ -260,7 +277,6 @@ class MatchIndex:
     ) -> Candidate:
         docs = np.flatnonzero(self.entry_of == e)
         best_doc = int(docs[np.argmax(fusion.phrasing[docs])])
-        # `numbers`: each of the question's features numbered in the word matrix (-1: none).
         matched = tuple(
             f
             for f, n in zip(analysis.features, numbers, strict=True)

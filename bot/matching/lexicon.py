@@ -7,8 +7,8 @@ reads is a real word, never a misspelling to "correct" ("hola", "ok", "menu" are
 Only membership is ever asked, so a list is kept as the sorted 64-bit hashes of its folded
 words with each word's rank, not as a set of strings: ten languages' 10,000 words take about
 1 MB instead of about 20 MB of sets and their unions (README, "Speed and memory"). The hash is
-a fixed one (BLAKE2), not Python's, which differs between processes: a matcher built in a
-child process (`bot.builder`) must answer the same in the bot's.
+`hashed.word_hash` (BLAKE2), not Python's, which differs between processes: a matcher built in
+the builder's child process (`bot.builder`) must answer the same in the bot's.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ import unicodedata
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from hashlib import blake2b
 
 import numpy as np
 import numpy.typing as npt
 
+from bot.matching.hashed import position, word_hash
 from bot.matching.params import COMMON_WORDS_PER_LANGUAGE
 from bot.text import fold
 
@@ -38,9 +38,8 @@ class CommonWords:
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
-        key = np.uint64(word_hash(word))
-        at = int(np.searchsorted(self.hashes, key))
-        return at < len(self.hashes) and self.hashes[at] == key and int(self.ranks[at]) < self.n
+        at = position(self.hashes, word)
+        return at is not None and int(self.ranks[at]) < self.n
 
     def __len__(self) -> int:
         return int(np.count_nonzero(self.ranks < self.n))
@@ -82,11 +81,6 @@ def _table(languages: tuple[str, ...]) -> tuple[npt.NDArray[np.uint64], npt.NDAr
     # A word common in several languages keeps its best rank (the first of its run).
     first = np.concatenate([[True], hashes[1:] != hashes[:-1]]) if len(hashes) else hashes == 0
     return hashes[first], ranks[first]
-
-
-def word_hash(word: str) -> int:
-    """A 64-bit hash of a word, the same in every process."""
-    return int.from_bytes(blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 @lru_cache(maxsize=64)

@@ -175,8 +175,8 @@ class Matcher:
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        # The knowledge base is the receiving process's own; the embedder holds a tokenizer
-        # and a table mapped from a file, which belong to one process.
+        # The knowledge base is the receiving process's own (and the index leaves out its
+        # embedder, whose tokenizer and open file belong to one process).
         state = self.__dict__.copy()
         del state["kb"]
         return state

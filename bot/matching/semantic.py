@@ -107,11 +107,26 @@ def load_embedder(required: bool = False) -> Embedder | None:
         if required:
             log.warning("BOT_SEMANTIC=on but wordllama is not installed: pip install '.[semantic]'")
         return None
-    from tokenizers import Tokenizer
+    return embedder_from(Path(next(iter(spec.submodule_search_locations))))
 
-    package = Path(next(iter(spec.submodule_search_locations)))
-    tokenizer = Tokenizer.from_file(str(package / TOKENIZER))
-    return WordLlamaEmbedder(tokenizer, open_table(package / WEIGHTS, TENSOR))
+
+def embedder_from(package: Path) -> Embedder | None:
+    """The embedder of the model files in wordllama's package folder; None, with a warning,
+    when they are not where this version of wordllama keeps them (the bot then matches
+    without the signal rather than not starting)."""
+    try:
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(package / TOKENIZER))
+        table = open_table(package / WEIGHTS, TENSOR)
+    except Exception as exc:  # tokenizers raises a bare Exception for a missing or bad file
+        log.warning(
+            "semantic signal off: wordllama's model files could not be read (%s: %s)",
+            exc.__class__.__name__,
+            str(exc)[:200],
+        )
+        return None
+    return WordLlamaEmbedder(tokenizer, table)
 
 
 def open_table(path: Path, name: str) -> TokenTable:
