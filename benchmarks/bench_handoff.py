@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.channels.telegram.app import build_application, handoff_options  # noqa: E402
 from bot.channels.telegram.ratelimit import PatientRateLimiter  # noqa: E402
+from bot.dialog import DialogOptions  # noqa: E402
 from bot.kb import load_knowledge  # noqa: E402
 from bot.live import LiveKnowledge, Served  # noqa: E402
 from bot.store import SqliteStore  # noqa: E402
@@ -90,7 +91,8 @@ async def run(forum: bool, rounds: int, served: Served, state: Path) -> dict[str
     await api.start()
     api.add_group(STAFF, forum=forum)
     settings = settings_for(api, state, BOT_MODERATOR_CHAT_ID=str(STAFF))
-    live = LiveKnowledge(served.kb.root, served=served, handoff=handoff_options(settings))
+    options = DialogOptions(handoff=handoff_options(settings))
+    live = LiveKnowledge(served.kb.root, served=served, options=options)
     store = SqliteStore(settings.database_path)
     limiter = PatientRateLimiter(overall_max_rate=0, group_max_rate=0)
     app = build_application(settings, live, store, limiter)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.builder import load_and_build
-from bot.dialog import Dialog, HandoffOptions
+from bot.dialog import Dialog, DialogOptions
 from bot.dialog.held import HeldQuestions
 from bot.kb import (
     KnowledgeBase,
@@ -42,31 +42,21 @@ class Served:
         cls,
         kb: KnowledgeBase,
         embedder: Embedder | None = None,
-        operator: str | None = None,
-        handoff: HandoffOptions | None = None,
+        options: DialogOptions | None = None,
         held: HeldQuestions | None = None,
-        retention_days: int = 90,
         matcher: Matcher | None = None,
     ) -> Served:
-        """`operator`: who runs the bot (BOT_OPERATOR_NAME), named when users ask;
-        `handoff`: the hand-off to a person is set up (BOT_MODERATOR_CHAT_ID); `held` and
-        `retention_days`: the questions waiting for consent, and how long a sent one is kept;
-        `matcher`: `kb`'s, when it is built already (`builder.load_and_build`, as the bot
-        does); without one it is built here (tests, benchmarks)."""
+        """`options`: what the operator set up (see `DialogOptions`); `held`: the questions
+        waiting for the user's consent; `matcher`: `kb`'s, when it is built already
+        (`builder.load_and_build`, as the bot does); without one it is built here (tests,
+        benchmarks)."""
         matcher = matcher or Matcher(kb, embedder=embedder)
         hand_back_freed()
-        return cls(kb, matcher, Dialog(kb, matcher, operator, handoff, held, retention_days))
+        return cls(kb, matcher, Dialog(kb, matcher, options, held))
 
-    def with_dialog(
-        self,
-        operator: str | None,
-        handoff: HandoffOptions | None,
-        held: HeldQuestions | None = None,
-        retention_days: int = 90,
-    ) -> Served:
+    def with_dialog(self, options: DialogOptions, held: HeldQuestions | None = None) -> Served:
         """The same knowledge and matcher with a dialog of these options (cheap)."""
-        dialog = Dialog(self.kb, self.matcher, operator, handoff, held, retention_days)
-        return Served(self.kb, self.matcher, dialog)
+        return Served(self.kb, self.matcher, Dialog(self.kb, self.matcher, options, held))
 
 
 @dataclass(frozen=True)
@@ -97,9 +87,7 @@ class LiveKnowledge:
         root: Path,
         embedder: Embedder | None = None,
         served: Served | None = None,
-        operator: str | None = None,
-        handoff: HandoffOptions | None = None,
-        retention_days: int = 90,
+        options: DialogOptions | None = None,
     ) -> None:
         """Load `root`, or start from `served` when it was already built from `root` with
         `embedder` (tests share one immutable set between many bots). Questions waiting for
@@ -108,13 +96,11 @@ class LiveKnowledge:
             raise ValueError(f"the served knowledge was built from {served.kb.root}, not {root}")
         self.root = root
         self.embedder = embedder
-        self.operator = operator
-        self.handoff = handoff
+        self.options = options or DialogOptions()
         self.held = HeldQuestions()
-        self.retention_days = retention_days
         self._lock = threading.Lock()
         if served is not None:
-            self._current = served.with_dialog(operator, handoff, self.held, retention_days)
+            self._current = served.with_dialog(self.options, self.held)
         else:
             built = load_and_build(root, embedder)
             if built.result.kb is None or built.matcher is None:
@@ -127,9 +113,7 @@ class LiveKnowledge:
         return self._current
 
     def _serve(self, kb: KnowledgeBase, matcher: Matcher) -> Served:
-        return Served.build(
-            kb, self.embedder, self.operator, self.handoff, self.held, self.retention_days, matcher
-        )
+        return Served.build(kb, self.embedder, self.options, self.held, matcher)
 
     def reload_if_changed(self) -> ReloadResult:
         """Reload when a YAML file was added, removed or modified since the last look."""
@@ -167,16 +151,12 @@ class LiveKnowledge:
 def open_live(
     root: Path,
     embedder: Embedder | None,
-    operator: str | None = None,
-    handoff: HandoffOptions | None = None,
-    retention_days: int = 90,
+    options: DialogOptions | None = None,
 ) -> LiveKnowledge | None:
     """The live knowledge of `root` for a channel starting up; on errors, print them to
     stderr with a one-line verdict and return None (the caller exits with status 1)."""
     try:
-        return LiveKnowledge(
-            root, embedder, operator=operator, handoff=handoff, retention_days=retention_days
-        )
+        return LiveKnowledge(root, embedder, options=options)
     except KnowledgeError as exc:
         for line in exc.report.render(errors_only=True):
             print(line, file=sys.stderr)

@@ -21,6 +21,7 @@ from telegram.ext import Application
 from bot.channels.telegram.app import build_application, handoff_options
 from bot.channels.telegram.ratelimit import PatientRateLimiter
 from bot.config import Settings
+from bot.dialog import DialogOptions
 from bot.dialog.texts import TextKey
 from bot.kb import KnowledgeBase, load_knowledge
 from bot.live import LiveKnowledge, Served
@@ -123,7 +124,8 @@ class RunningBot:
 async def start_bot(api: FakeBotApi, tmp_path: Path, served: Served, **extra: object) -> RunningBot:
     """Start the real Application as `run_polling` does: initialize, post_init, start, poll."""
     settings = settings_for(api, tmp_path, **extra)
-    live = LiveKnowledge(served.kb.root, served=served, handoff=handoff_options(settings))
+    options = DialogOptions(handoff=handoff_options(settings))
+    live = LiveKnowledge(served.kb.root, served=served, options=options)
     # SQLite at BOT_DATABASE_PATH, or PostgreSQL when the test sets BOT_DATABASE_URL.
     store = settings.open_store()
     app = build_application(settings, live, store, PatientRateLimiter(first_delay=0.05))

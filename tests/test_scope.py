@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialog import Dialog, TextMessage, User, actions
+from bot.dialog import Dialog, DialogOptions, TextMessage, User, actions
 from bot.kb import KnowledgeBase
 from bot.matching import Matcher
 
@@ -92,7 +92,7 @@ def test_small_talk_is_recognised_in_every_language(kb: KnowledgeBase, matcher: 
 
 
 def test_small_talk_replies_say_what_the_bot_is(kb: KnowledgeBase, matcher: Matcher) -> None:
-    dialog = Dialog(kb, matcher, operator="Example Organisation")
+    dialog = Dialog(kb, matcher, DialogOptions(operator="Example Organisation"))
     identity = next(g for g in kb.smalltalk.kinds if g.kind == "identity")
     reply = dialog.handle(TextMessage(identity.phrases.get("en")[0]), User()).replies[0]
     assert "Example Organisation" in reply.plain_text()

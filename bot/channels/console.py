@@ -15,7 +15,17 @@ from typing import TextIO
 
 from bot.channels.state import record
 from bot.config import Settings
-from bot.dialog import Button, Command, Event, Outcome, Press, Reply, TextMessage, User
+from bot.dialog import (
+    Button,
+    Command,
+    DialogOptions,
+    Event,
+    Outcome,
+    Press,
+    Reply,
+    TextMessage,
+    User,
+)
 from bot.dialog.reply import RIGHT_TO_LEFT_MARK
 from bot.dialog.texts import Texts
 from bot.languages import as_lang
@@ -134,9 +144,9 @@ def run_console(
     """The terminal chat. `instead_of_telegram`: `run` without a token; then no input at all
     (a service or container with no terminal) is an error, so that the supervisor says so and
     restarts, instead of a bot that stops at once with status 0."""
-    live = open_live(
-        knowledge, settings.embedder(), settings.operator_name, None, settings.unanswered_days
-    )
+    # No hand-off in the terminal: there is no staff group to hand over to.
+    options = DialogOptions(settings.operator_name, None, settings.unanswered_days)
+    live = open_live(knowledge, settings.embedder(), options)
     if live is None:
         return 1
     # Not kept in a local name: this frame lasts the whole chat, through reloads.

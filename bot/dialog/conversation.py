@@ -79,6 +79,19 @@ class Unsupported:
 Event = TextMessage | Command | Press | Unsupported
 
 
+@dataclass(frozen=True)
+class DialogOptions:
+    """What the operator set up for the conversation; the same across knowledge reloads.
+
+    `operator`: who runs this bot, named when users ask. `handoff`: the hand-off to a person
+    is set up (a staff group exists); without it nothing about it is shown. `retention_days`:
+    how long a question sent to the team is kept, as the privacy notice says."""
+
+    operator: str | None = None
+    handoff: HandoffOptions | None = None
+    retention_days: int = 90
+
+
 class Dialog:
     """The conversation core for one knowledge base."""
 
@@ -86,22 +99,18 @@ class Dialog:
         self,
         kb: KnowledgeBase,
         matcher: Matcher,
-        operator: str | None = None,
-        handoff: HandoffOptions | None = None,
+        options: DialogOptions | None = None,
         held: HeldQuestions | None = None,
-        retention_days: int = 90,
     ) -> None:
-        """`operator`: who runs this bot (from configuration), named when users ask.
-        `handoff`: the hand-off to a person is set up (a staff group exists); without it
-        nothing about it is shown. `held`: unanswered questions waiting for the user's
-        consent to send them (kept across knowledge reloads); `retention_days`: how long a sent
-        question is kept, as the privacy notice says."""
+        """`held`: unanswered questions waiting for the user's consent to send them (kept
+        across knowledge reloads)."""
+        options = options or DialogOptions()
         self.kb = kb
         self.matcher = matcher
-        self.operator = operator
-        self.handoff = Handoff(kb, handoff) if handoff is not None else None
+        self.operator = options.operator
+        self.handoff = Handoff(kb, options.handoff) if options.handoff is not None else None
         self.held = held if held is not None else HeldQuestions()
-        self.retention_days = retention_days
+        self.retention_days = options.retention_days
 
     def commands(self) -> dict[str, TextKey]:
         """The commands of the menu, each with the text that describes it."""

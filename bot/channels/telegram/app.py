@@ -21,7 +21,7 @@ from bot.channels.telegram.handoff import StaffDesk
 from bot.channels.telegram.ordering import ChatOrderedProcessor
 from bot.channels.telegram.ratelimit import READ_TIMEOUT, PatientRateLimiter
 from bot.config import Settings
-from bot.dialog import HandoffOptions
+from bot.dialog import DialogOptions, HandoffOptions
 from bot.live import LiveKnowledge, open_live
 from bot.logs import configure
 from bot.metrics import Health, Metrics
@@ -36,6 +36,13 @@ def handoff_options(settings: Settings) -> HandoffOptions | None:
     if settings.moderator_chat_id is None:
         return None
     return HandoffOptions(hours=settings.handoff_hours, staff_lang=settings.staff_language)
+
+
+def dialog_options(settings: Settings) -> DialogOptions:
+    """What the operator set up for the conversation (see `DialogOptions`)."""
+    return DialogOptions(
+        settings.operator_name, handoff_options(settings), settings.unanswered_days
+    )
 
 
 def build_application(
@@ -159,13 +166,7 @@ def run_telegram(settings: Settings, knowledge: Path, webhook_url: str | None) -
     configure(
         settings.log_level, [settings.token.get_secret_value(), secret or ""], settings.log_format
     )
-    live = open_live(
-        knowledge,
-        settings.embedder(),
-        settings.operator_name,
-        handoff_options(settings),
-        settings.unanswered_days,
-    )
+    live = open_live(knowledge, settings.embedder(), dialog_options(settings))
     if live is None:
         return 1
     try:
