@@ -55,6 +55,11 @@ def load_and_build(root: Path, embedder: Embedder | None) -> Built:
             if built.result.kb is not None and built.matcher is not None:
                 built.matcher.attach(built.result.kb, embedder)
             return built
+    return _here(root, embedder)
+
+
+def _here(root: Path, embedder: Embedder | None) -> Built:
+    """What the child does, done in this process."""
     result = check_knowledge(root)
     matcher = Matcher(result.kb, embedder=embedder) if result.kb is not None else None
     return Built(result, matcher)
@@ -143,12 +148,8 @@ class _Tail(threading.Thread):
 
 def _child() -> None:
     root, semantic = pickle.loads(sys.stdin.buffer.read())
-    result = check_knowledge(root)
-    matcher = None
-    if result.kb is not None:
-        embedder = load_embedder(required=True) if semantic else None
-        matcher = Matcher(result.kb, embedder=embedder)
-    sys.stdout.buffer.write(pickle.dumps(Built(result, matcher), protocol=pickle.HIGHEST_PROTOCOL))
+    built = _here(root, load_embedder(required=True) if semantic else None)
+    sys.stdout.buffer.write(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 if __name__ == "__main__":
