@@ -51,7 +51,6 @@ class Served:
         (`builder.load_and_build`, as the bot does); without one it is built here (tests,
         benchmarks)."""
         matcher = matcher or Matcher(kb, embedder=embedder)
-        hand_back_freed()
         return cls(kb, matcher, Dialog(kb, matcher, options, held))
 
     def with_dialog(self, options: DialogOptions, held: HeldQuestions | None = None) -> Served:
@@ -107,6 +106,8 @@ class LiveKnowledge:
                 raise KnowledgeError(built.result.report)
             self._current = self._serve(built.result.kb, built.matcher)
         self._seen = self._current.kb.fingerprint
+        # What loading and building left freed (in this process when no child could): back.
+        hand_back_freed()
 
     @property
     def current(self) -> Served:
