@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.errors import UserFacingError
 from bot.memory import one_arena
 from bot.tools.targets import Targets
 
@@ -43,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = getattr(args, "handler", _cmd_run)
     try:
         return handler(args, settings)
+    except UserFacingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -341,7 +345,6 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from bot.report import Period, summarize
     from bot.report.page import report_page
     from bot.report.render import report_lines
-    from bot.store import StoreError
 
     source = settings.database_path
     if settings.database_url is None and not source.is_file():
@@ -351,11 +354,7 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         print("error: --days must be 1 or more", file=sys.stderr)
         return 2
     until = date.fromisoformat(args.until) if args.until else datetime.now(UTC).date()
-    try:
-        store = settings.open_store()
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    store = settings.open_store()
     try:
         summary = summarize(store, Period.last(args.days, until))
     finally:
@@ -378,7 +377,7 @@ def _cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.store import SqliteStore, StoreError
+    from bot.store import SqliteStore
 
     if settings.database_url is not None:
         print(
@@ -390,37 +389,25 @@ def _cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     if not source.is_file():
         print(f"error: no database at {source} (BOT_DATABASE_PATH)", file=sys.stderr)
         return 1
+    store = SqliteStore(source)
     try:
-        store = SqliteStore(source)
-        try:
-            store.backup(args.file)
-        finally:
-            store.close()
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        store.backup(args.file)
+    finally:
+        store.close()
     print(f"backed up {source} to {args.file} (the key file {source.name}.key is not included)")
     return 0
 
 
 def _cmd_translations_export(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.tools.translations import TranslationError, export_po
+    from bot.tools.translations import export_po
 
-    try:
-        return export_po(_knowledge_dir(args, settings), args.lang, args.file, sys.stdout)
-    except TranslationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    return export_po(_knowledge_dir(args, settings), args.lang, args.file, sys.stdout)
 
 
 def _cmd_translations_import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.tools.translations import TranslationError, import_po
+    from bot.tools.translations import import_po
 
-    try:
-        return import_po(_knowledge_dir(args, settings), args.file, sys.stdout, sys.stderr)
-    except TranslationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    return import_po(_knowledge_dir(args, settings), args.file, sys.stdout, sys.stderr)
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from bot.errors import UserFacingError
 from bot.store.tickets import TicketStore
 from bot.store.usage import Count, SentQuestion
 
 
-class StoreError(Exception):
+class StoreError(UserFacingError):
     """The database cannot be opened or used; the message says which file and why."""
 
 

@@ -31,6 +31,7 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString, ScalarString
 from ruamel.yaml.tokens import CommentToken
 
+from bot.errors import UserFacingError
 from bot.kb import KnowledgeBase, check_knowledge
 from bot.kb.limits import ANSWER_MAX_SOURCE, LABEL_MAX
 from bot.kb.models import KnowledgeConfig
@@ -47,7 +48,7 @@ ENTRY_FIELDS: tuple[Field, ...] = ("question", "label", "answer", "phrasings")
 TOPIC_FIELDS: tuple[Field, ...] = ("title", "description")
 
 
-class TranslationError(Exception):
+class TranslationError(UserFacingError):
     """A problem that stops an export or an import, worded for the person who ran it."""
 
 
